@@ -1,0 +1,54 @@
+// Package engine evaluates checks over cohorts with OPA and gives Results.
+// It knows nothing of HCL syntax or output formats.
+package engine
+
+import "time"
+
+// Check statuses.
+const (
+	StatusPass  = "pass"
+	StatusFail  = "fail"
+	StatusError = "error"
+	StatusSkip  = "skip"
+)
+
+// Results is the outcome of one run, in the stable order SPEC.md fixes.
+type Results struct {
+	AsOf    time.Time
+	Cohorts []CohortResult
+	Checks  []CheckResult
+}
+
+// CohortResult says how loading one cohort went.
+type CohortResult struct {
+	Name    string
+	Source  string
+	Dataset string
+	Records int
+	Status  string // "ok" or "error"
+	Error   string
+}
+
+// CheckResult is one check's outcome.
+type CheckResult struct {
+	Name     string
+	Title    string
+	Policy   string
+	Cohort   string
+	Severity string
+	Tags     []string
+	File     string // the HCL file that declares the check
+	Status   string // pass | fail | error | skip
+	Records  int
+	Error    string
+	Findings []Finding // from deny, sorted by subject, record id, message
+	Warnings []Finding // from warn, same order
+}
+
+// Finding is one element of a policy's deny or warn set.
+type Finding struct {
+	Subject  string
+	RecordID string
+	Message  string
+	Details  map[string]any // every other key the policy returned; never nil
+}

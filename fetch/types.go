@@ -1,0 +1,15 @@
+// Package fetch gives gpaudit the records of each cohort: from a snapshot
+// folder (offline) or from the GAMEPOT and Ncloud Chat APIs.
+package fetch
+
+// Cohort is the data loaded for one cohort, ready for evaluation.
+type Cohort struct {
+	Name    string
+	Source  string // source ID, e.g. "gamepot.main"
+	Dataset string
+	// Records are the cohort's records after filter and where, in a stable
+	// order. Values are plain Go values decoded from JSON with json.Number.
+	Records []map[string]any
+	// Err is why the cohort could not be loaded; Records is nil then.
+	Err error
+}
