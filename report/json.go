@@ -1,0 +1,134 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/gpaudit/gpaudit/engine"
+)
+
+// JSON writes the schema_version 1 document SPEC.md fixes.
+type JSON struct {
+	version string
+}
+
+// NewJSON returns a JSON reporter that names opts.Version as the tool version.
+func NewJSON(opts Options) *JSON {
+	return &JSON{version: opts.Version}
+}
+
+// The json* types fix the document's key order by their field order.
+type jsonDoc struct {
+	SchemaVersion int          `json:"schema_version"`
+	Tool          jsonTool     `json:"tool"`
+	AsOf          string       `json:"as_of"`
+	Summary       jsonSummary  `json:"summary"`
+	Cohorts       []jsonCohort `json:"cohorts"`
+	Checks        []jsonCheck  `json:"checks"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonSummary struct {
+	Checks   int `json:"checks"`
+	Passed   int `json:"passed"`
+	Failed   int `json:"failed"`
+	Errors   int `json:"errors"`
+	Skipped  int `json:"skipped"`
+	Findings int `json:"findings"`
+	Warnings int `json:"warnings"`
+}
+
+type jsonCohort struct {
+	Name    string `json:"name"`
+	Source  string `json:"source"`
+	Dataset string `json:"dataset"`
+	Records int    `json:"records"`
+	Status  string `json:"status"`
+	Error   string `json:"error"`
+}
+
+type jsonCheck struct {
+	Name     string        `json:"name"`
+	Title    string        `json:"title"`
+	Policy   string        `json:"policy"`
+	Cohort   string        `json:"cohort"`
+	Severity string        `json:"severity"`
+	Tags     []string      `json:"tags"`
+	Status   string        `json:"status"`
+	Records  int           `json:"records"`
+	Error    string        `json:"error"`
+	Findings []jsonFinding `json:"findings"`
+	Warnings []jsonFinding `json:"warnings"`
+}
+
+type jsonFinding struct {
+	Subject  string         `json:"subject"`
+	RecordID string         `json:"record_id"`
+	Message  string         `json:"message"`
+	Details  map[string]any `json:"details"`
+}
+
+// Report writes r as one indented JSON document. Nothing is written if r
+// cannot be encoded, for example when a finding's details hold a NaN.
+func (j *JSON) Report(w io.Writer, r *engine.Results) error {
+	t := count(r)
+	doc := jsonDoc{
+		SchemaVersion: 1,
+		Tool:          jsonTool{Name: "gpaudit", Version: j.version},
+		AsOf:          formatAsOf(r.AsOf),
+		Summary: jsonSummary{
+			Checks: t.checks, Passed: t.passed, Failed: t.failed, Errors: t.errors,
+			Skipped: t.skipped, Findings: t.findings, Warnings: t.warnings,
+		},
+		Cohorts: make([]jsonCohort, 0, len(r.Cohorts)),
+		Checks:  make([]jsonCheck, 0, len(r.Checks)),
+	}
+	for _, c := range r.Cohorts {
+		doc.Cohorts = append(doc.Cohorts, jsonCohort{
+			Name: c.Name, Source: c.Source, Dataset: c.Dataset,
+			Records: c.Records, Status: c.Status, Error: c.Error,
+		})
+	}
+	for _, c := range r.Checks {
+		tags := c.Tags
+		if tags == nil {
+			tags = []string{}
+		}
+		doc.Checks = append(doc.Checks, jsonCheck{
+			Name: c.Name, Title: c.Title, Policy: c.Policy, Cohort: c.Cohort,
+			Severity: c.Severity, Tags: tags, Status: c.Status, Records: c.Records,
+			Error: c.Error, Findings: jsonFindings(c.Findings), Warnings: jsonFindings(c.Warnings),
+		})
+	}
+
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// Messages quote player data and Rego; \u003c in place of < helps no reader.
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encode json report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write json report: %w", err)
+	}
+	return nil
+}
+
+func jsonFindings(fs []engine.Finding) []jsonFinding {
+	out := make([]jsonFinding, 0, len(fs))
+	for _, f := range fs {
+		details := f.Details
+		if details == nil {
+			details = map[string]any{}
+		}
+		out = append(out, jsonFinding{Subject: f.Subject, RecordID: f.RecordID, Message: f.Message, Details: details})
+	}
+	return out
+}

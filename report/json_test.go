@@ -1,0 +1,133 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gpaudit/gpaudit/engine"
+)
+
+func TestJSONGolden(t *testing.T) {
+	golden(t, "json.golden", render(t, NewJSON(Options{Version: "0.1.0"}), fixture()))
+}
+
+func TestJSONDocument(t *testing.T) {
+	tests := []struct {
+		name string
+		in   *engine.Results
+		want string // the whole document
+	}{
+		{
+			name: "empty run",
+			in:   &engine.Results{AsOf: asOf},
+			want: `{
+  "schema_version": 1,
+  "tool": {
+    "name": "gpaudit",
+    "version": "1.2.3"
+  },
+  "as_of": "2026-11-22T00:00:00Z",
+  "summary": {
+    "checks": 0,
+    "passed": 0,
+    "failed": 0,
+    "errors": 0,
+    "skipped": 0,
+    "findings": 0,
+    "warnings": 0
+  },
+  "cohorts": [],
+  "checks": []
+}
+`,
+		},
+		{
+			name: "nil tags, findings and details",
+			in: &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{
+				{Name: "c", Status: engine.StatusFail, Findings: []engine.Finding{{Message: "<&>"}}},
+			}},
+			want: `{
+  "schema_version": 1,
+  "tool": {
+    "name": "gpaudit",
+    "version": "1.2.3"
+  },
+  "as_of": "2026-11-22T00:00:00Z",
+  "summary": {
+    "checks": 1,
+    "passed": 0,
+    "failed": 1,
+    "errors": 0,
+    "skipped": 0,
+    "findings": 1,
+    "warnings": 0
+  },
+  "cohorts": [],
+  "checks": [
+    {
+      "name": "c",
+      "title": "",
+      "policy": "",
+      "cohort": "",
+      "severity": "",
+      "tags": [],
+      "status": "fail",
+      "records": 0,
+      "error": "",
+      "findings": [
+        {
+          "subject": "",
+          "record_id": "",
+          "message": "<&>",
+          "details": {}
+        }
+      ],
+      "warnings": []
+    }
+  ]
+}
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := string(render(t, NewJSON(Options{Version: "1.2.3"}), tt.in))
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestJSONSummary(t *testing.T) {
+	var doc struct {
+		Summary map[string]int `json:"summary"`
+	}
+	if err := json.Unmarshal(render(t, NewJSON(Options{}), fixture()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"checks": 4, "passed": 1, "failed": 1, "errors": 1, "skipped": 1, "findings": 7, "warnings": 3}
+	for k, v := range want {
+		if doc.Summary[k] != v {
+			t.Errorf("summary.%s = %d, want %d", k, doc.Summary[k], v)
+		}
+	}
+}
+
+func TestJSONEncodeError(t *testing.T) {
+	r := &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{{
+		Name: "c", Status: engine.StatusFail,
+		Findings: []engine.Finding{{Message: "m", Details: map[string]any{"ratio": math.NaN()}}},
+	}}}
+	var buf bytes.Buffer
+	err := NewJSON(Options{}).Report(&buf, r)
+	if err == nil || !strings.Contains(err.Error(), "encode json report") {
+		t.Fatalf("Report with a NaN detail: error = %v, want an encode error", err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("Report wrote %d bytes before failing; want nothing", buf.Len())
+	}
+}

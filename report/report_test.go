@@ -1,0 +1,248 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gpaudit/gpaudit/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites the file with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./report/ -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs from the golden file (-want +got):\n%s", name, diff)
+	}
+}
+
+func render(t testing.TB, rep Reporter, r *engine.Results) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := rep.Report(&buf, r); err != nil {
+		t.Fatalf("Report: %v", err)
+	}
+	return buf.Bytes()
+}
+
+var asOf = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+// fixture covers every status, more findings than the text format shows,
+// warnings, nested details with json.Number, text that needs escaping in
+// XML and JSON, a terminal escape in player data, and two HCL files.
+func fixture() *engine.Results {
+	blocks := []engine.Finding{
+		{Subject: "0a1b2c3d-0001", RecordID: "TWVtYmVyQmxvY2s6MQ==", Message: "manual block active for 45 days (max 30)",
+			Details: map[string]any{"days": json.Number("45"), "max_days": json.Number("30"),
+				"block": map[string]any{"type": "manual", "startedAt": "2026-10-08T00:00:00+09:00", "reasons": []any{"spam", "abuse"}}}},
+		{Subject: "0a1b2c3d-0002", RecordID: "TWVtYmVyQmxvY2s6Mg==", Message: `reason <script>alert("x")</script> & 'quoted'`,
+			Details: map[string]any{"days": json.Number("31.5"), "note": `<&>"'`}},
+		{Subject: "0a1b2c3d-0003", RecordID: "TWVtYmVyQmxvY2s6Mw==", Message: "닉네임 «용사» blocked — 40 days 🎮",
+			Details: map[string]any{"nickname": "용사", "days": json.Number("40")}},
+		{Subject: "0a1b2c3d-0004", RecordID: "TWVtYmVyQmxvY2s6NA==", Message: "nickname \x1b[31mred\x1b[0m\nsecond line", Details: map[string]any{}},
+		{Subject: "0a1b2c3d-0005", RecordID: "TWVtYmVyQmxvY2s6NQ==", Message: "manual block active for 90 days (max 30)", Details: nil},
+		{Subject: "0a1b2c3d-0006", RecordID: "TWVtYmVyQmxvY2s6Ng==", Message: "manual block active for 33 days (max 30)", Details: map[string]any{"days": 33}},
+		{Subject: "0a1b2c3d-0007", RecordID: "", Message: "manual block active for 61 days (max 30)", Details: map[string]any{"nested": map[string]any{"z": true, "a": nil, "m": []any{json.Number("1"), "two"}}}},
+	}
+	return &engine.Results{
+		AsOf: asOf,
+		Cohorts: []engine.CohortResult{
+			{Name: "active_manual_blocks", Source: "gamepot.main", Dataset: "memberblock", Records: 120, Status: "ok"},
+			{Name: "google_links", Source: "gamepot.main", Dataset: "linkings", Records: 1, Status: "ok"},
+			{Name: "blocked_in_chat", Source: "ncloud_chat.main", Dataset: "chat_members", Status: "error",
+				Error: "fetch chat_members page 1: HTTP 503 <html>Service & \"Unavailable\"</html>\nretried 3 times"},
+		},
+		Checks: []engine.CheckResult{
+			{Name: "manual_block_max_days", Title: "No active manual block longer than 30 days",
+				Policy: "gamepot.blocks.max_duration", Cohort: "active_manual_blocks", Severity: "high",
+				Tags: []string{"compliance", "blocks"}, File: "examples/quickstart/main.hcl", Status: engine.StatusFail,
+				Records: 120, Findings: blocks,
+				Warnings: []engine.Finding{{Subject: "0a1b2c3d-0008", RecordID: "TWVtYmVyQmxvY2s6OA==", Message: "block ends in 2 days", Details: map[string]any{}}}},
+			{Name: "google_link_unique", Title: "One Google account per player",
+				Policy: "gamepot.linkings.unique_provider", Cohort: "google_links", Severity: "low",
+				Tags: []string{"linkings"}, File: "examples/quickstart/main.hcl", Status: engine.StatusPass, Records: 1,
+				Warnings: []engine.Finding{
+					{Message: "cohort is smaller than expected", Details: map[string]any{}},
+					{Subject: "0a1b2c3d-0009", RecordID: "TGlua2luZzo5", Message: "linked <today> & unverified", Details: map[string]any{}},
+				}},
+			{Name: "chat_blocked_players", Title: "Blocked players are muted in chat",
+				Policy: "chat.members.blocked_muted", Cohort: "active_manual_blocks", Severity: "medium",
+				Tags: []string{"chat"}, File: "examples/quickstart/chat.hcl", Status: engine.StatusError,
+				Error: "cohort blocked_in_chat: fetch chat_members page 1: HTTP 503 <html>Service & \"Unavailable\"</html>"},
+			{Name: "stale_chat_members", Title: "Chat members seen within a year",
+				Policy: "chat.members.stale", Cohort: "blocked_in_chat", Severity: "info",
+				File: "examples/quickstart/chat.hcl", Status: engine.StatusSkip},
+		},
+	}
+}
+
+func TestNew(t *testing.T) {
+	tests := []struct {
+		format  string
+		want    Reporter
+		wantErr string
+	}{
+		{format: "text", want: &Text{}},
+		{format: "json", want: &JSON{}},
+		{format: "junit", want: &JUnit{}},
+		{format: "sarif", wantErr: `unknown format "sarif" (want text, json or junit)`},
+		{format: "", wantErr: `unknown format "" (want text, json or junit)`},
+		{format: "JSON", wantErr: `unknown format "JSON" (want text, json or junit)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			got, err := New(tt.format, Options{})
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("New(%q) error = %v, want %q", tt.format, err, tt.wantErr)
+				}
+				if got != nil {
+					t.Errorf("New(%q) = %T, want nil with the error", tt.format, got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New(%q): %v", tt.format, err)
+			}
+			if fmt.Sprintf("%T", got) != fmt.Sprintf("%T", tt.want) {
+				t.Errorf("New(%q) = %T, want %T", tt.format, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormats(t *testing.T) {
+	got := Formats()
+	if want := []string{"text", "json", "junit"}; !slices.Equal(got, want) {
+		t.Fatalf("Formats() = %q, want %q", got, want)
+	}
+	for _, f := range got {
+		if _, err := New(f, Options{}); err != nil {
+			t.Errorf("New(%q) for a listed format: %v", f, err)
+		}
+	}
+	got[0] = "changed"
+	if Formats()[0] != "text" {
+		t.Error("Formats returns its internal slice; a caller changed it")
+	}
+}
+
+// TestDeterministic renders every format twice, from separately built
+// Results, and wants the same bytes: details are maps, whose order Go varies.
+func TestDeterministic(t *testing.T) {
+	for _, format := range Formats() {
+		for _, opts := range []Options{{Version: "0.1.0"}, {Color: true, Verbose: true}} {
+			t.Run(fmt.Sprintf("%s/%+v", format, opts), func(t *testing.T) {
+				a, err := New(format, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := New(format, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				first := render(t, a, fixture())
+				for range 5 {
+					if again := render(t, b, fixture()); !bytes.Equal(first, again) {
+						t.Fatalf("two renders differ:\n%s\n---\n%s", first, again)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestFormatAsOf(t *testing.T) {
+	tests := []struct {
+		in   time.Time
+		want string
+	}{
+		{asOf, "2026-11-22T00:00:00Z"},
+		{time.Date(2026, 11, 22, 9, 0, 0, 0, time.FixedZone("KST", 9*3600)), "2026-11-22T00:00:00Z"},
+		{time.Date(2026, 11, 22, 0, 0, 1, 500_000_000, time.UTC), "2026-11-22T00:00:01.5Z"},
+		{time.Date(2026, 11, 22, 0, 0, 1, 123, time.UTC), "2026-11-22T00:00:01.000000123Z"},
+	}
+	for _, tt := range tests {
+		if got := formatAsOf(tt.in); got != tt.want {
+			t.Errorf("formatAsOf(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestClean(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain 용사 🎮 <&>", "plain 용사 🎮 <&>"},
+		{"a\tb", "a b"},
+		{"line\nnext\r", `line\nnext\r`},
+		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
+		{"\u0085next", `\x85next`},
+		{"evil\u202etxt.exe", `evil\u202etxt.exe`},
+	}
+	for _, tt := range tests {
+		if got := clean(tt.in); got != tt.want {
+			t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// bigResults is a run of 50 checks with 200 findings each, for benchmarks.
+func bigResults() *engine.Results {
+	r := &engine.Results{AsOf: asOf}
+	for i := range 50 {
+		c := engine.CheckResult{
+			Name: fmt.Sprintf("check_%02d", i), Title: "A check", Policy: "gamepot.blocks.max_duration",
+			Cohort: "active_manual_blocks", Severity: "high", Tags: []string{"compliance"},
+			File: fmt.Sprintf("file%d.hcl", i%3), Status: engine.StatusFail, Records: 1000,
+		}
+		for j := range 200 {
+			c.Findings = append(c.Findings, engine.Finding{
+				Subject: fmt.Sprintf("player-%05d", j), RecordID: fmt.Sprintf("rec-%05d", j),
+				Message: "manual block active for 45 days (max 30)",
+				Details: map[string]any{"days": json.Number("45"), "type": "manual"},
+			})
+		}
+		r.Checks = append(r.Checks, c)
+	}
+	return r
+}
+
+func BenchmarkReport(b *testing.B) {
+	r := bigResults()
+	for _, format := range Formats() {
+		b.Run(format, func(b *testing.B) {
+			rep, err := New(format, Options{Version: "0.1.0", Verbose: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := rep.Report(&buf, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.SetBytes(int64(buf.Len()))
+		})
+	}
+}

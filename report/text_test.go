@@ -1,0 +1,100 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fatih/color"
+
+	"github.com/gpaudit/gpaudit/engine"
+)
+
+func TestTextGolden(t *testing.T) {
+	tests := []struct {
+		file string
+		opts Options
+	}{
+		{"text.golden", Options{}},
+		{"text_verbose.golden", Options{Verbose: true}},
+		{"text_color.golden", Options{Color: true}},
+		{"text_color_verbose.golden", Options{Color: true, Verbose: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			golden(t, tt.file, render(t, NewText(tt.opts), fixture()))
+		})
+	}
+}
+
+// TestTextColorPerReporter checks that colour follows Options alone, whatever
+// fatih/color's global switch says, so two reporters in one process (stdout
+// and an --out file) can differ.
+func TestTextColorPerReporter(t *testing.T) {
+	saved := color.NoColor
+	t.Cleanup(func() { color.NoColor = saved })
+
+	for _, global := range []bool{true, false} {
+		color.NoColor = global
+		colored := string(render(t, NewText(Options{Color: true}), fixture()))
+		plain := string(render(t, NewText(Options{Color: false}), fixture()))
+		if !strings.Contains(colored, "\x1b[31mFAIL\x1b[0m") {
+			t.Errorf("NoColor=%v: Color: true gave no red FAIL", global)
+		}
+		if strings.Contains(plain, "\x1b[") {
+			t.Errorf("NoColor=%v: Color: false wrote an escape sequence", global)
+		}
+	}
+}
+
+func TestTextLines(t *testing.T) {
+	tests := []struct {
+		name string
+		in   *engine.Results
+		opts Options
+		want string
+	}{
+		{
+			name: "empty run",
+			in:   &engine.Results{AsOf: asOf},
+			want: "0 checks: 0 passed, 0 failed, 0 errors, 0 skipped; 0 findings, 0 warnings (as of 2026-11-22T00:00:00Z)\n",
+		},
+		{
+			name: "exactly five findings need no more line",
+			in: &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{{
+				Name: "c", Severity: "low", Status: engine.StatusFail, Records: 1,
+				Findings: []engine.Finding{{Message: "1"}, {Message: "2"}, {Message: "3"}, {Message: "4"}, {Message: "5"}},
+			}}},
+			want: "FAIL   c  low  1 record\n" +
+				"       1\n       2\n       3\n       4\n       5\n" +
+				"\n1 check: 0 passed, 1 failed, 0 errors, 0 skipped; 5 findings, 0 warnings (as of 2026-11-22T00:00:00Z)\n",
+		},
+		{
+			name: "six findings show five",
+			in: &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{{
+				Name: "c", Severity: "low", Status: engine.StatusFail, Records: 10,
+				Findings: []engine.Finding{
+					{Subject: "p1", Message: "1"}, {Subject: "p2", Message: "2"}, {Subject: "p3", Message: "3"},
+					{Subject: "p4", Message: "4"}, {Subject: "p5", Message: "5"}, {Subject: "p6", Message: "6"},
+				},
+			}}},
+			want: "FAIL   c  low  10 records\n" +
+				"       p1  1\n       p2  2\n       p3  3\n       p4  4\n       p5  5\n" +
+				"       … and 1 more (use --verbose)\n" +
+				"\n1 check: 0 passed, 1 failed, 0 errors, 0 skipped; 6 findings, 0 warnings (as of 2026-11-22T00:00:00Z)\n",
+		},
+		{
+			name: "unknown status is shown as it is",
+			in:   &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{{Name: "c", Severity: "low", Status: "unfinished"}}},
+			opts: Options{Color: true},
+			want: "UNFINISHED  c  low  0 records\n" +
+				"\n1 check: 0 passed, 0 failed, 0 errors, 0 skipped; 0 findings, 0 warnings (as of 2026-11-22T00:00:00Z)\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(render(t, NewText(tt.opts), tt.in)); got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
