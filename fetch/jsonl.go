@@ -1,0 +1,403 @@
+package fetch
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// maxJSONDepth bounds nesting the way encoding/json does, so a hostile file
+// cannot exhaust the stack.
+const maxJSONDepth = 10000
+
+// parseJSONL parses text as one JSON object per line; a final newline is
+// allowed, an empty line is not. Errors read "name:LINE: …".
+//
+// Snapshot files hold millions of records, so this is a purpose-built
+// parser rather than encoding/json: it decodes straight into the plain values
+// gpaudit uses (map[string]any, []any, string, bool, nil, json.Number) and
+// takes keys, string values and numbers as substrings of text, so the only
+// per-value work is boxing. Records therefore keep text alive; it is cached
+// with them anyway.
+func parseJSONL(name, text string) ([]map[string]any, error) {
+	records := make([]map[string]any, 0, strings.Count(text, "\n")+1)
+	var p recordParser
+	for line, rest := 1, text; rest != ""; line++ {
+		var l string
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
+		} else {
+			l, rest = rest, ""
+		}
+		r, err := p.record(l)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		records = append(records, r)
+	}
+	return records, nil
+}
+
+// recordParser parses one line at a time; it is reused across lines.
+type recordParser struct {
+	s     string
+	i     int
+	depth int
+	// width is the previous record's key count: records of one dataset are
+	// alike, so it sizes the next record's map without regrowth.
+	width int
+}
+
+func (p *recordParser) record(line string) (map[string]any, error) {
+	p.s, p.i, p.depth = line, 0, 0
+	p.skipSpace()
+	if p.i == len(p.s) {
+		return nil, errors.New("empty line")
+	}
+	if p.s[p.i] != '{' {
+		return nil, p.errorf("want a JSON object, found %s", p.what())
+	}
+	p.i++
+	m, err := p.object(p.width)
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.i != len(p.s) {
+		return nil, p.errorf("unexpected %s after the object", p.what())
+	}
+	p.width = len(m)
+	return m, nil
+}
+
+func (p *recordParser) value() (any, error) {
+	if p.i >= len(p.s) {
+		return nil, p.errorf("unexpected end of line, want a value")
+	}
+	switch c := p.s[p.i]; {
+	case c == '"':
+		p.i++
+		return p.str()
+	case c == '{':
+		p.i++
+		return p.object(0)
+	case c == '[':
+		p.i++
+		return p.array()
+	case c == 't':
+		return p.literal("true", true)
+	case c == 'f':
+		return p.literal("false", false)
+	case c == 'n':
+		return p.literal("null", nil)
+	case c == '-' || ('0' <= c && c <= '9'):
+		return p.number()
+	default:
+		return nil, p.errorf("unexpected %s, want a value", p.what())
+	}
+}
+
+// object parses after the opening brace.
+func (p *recordParser) object(hint int) (map[string]any, error) {
+	if p.depth++; p.depth > maxJSONDepth {
+		p.i-- // point at the bracket
+		return nil, p.errorf("nested too deeply")
+	}
+	m := make(map[string]any, hint)
+	p.skipSpace()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		p.depth--
+		return m, nil
+	}
+	for {
+		p.skipSpace()
+		if p.i >= len(p.s) || p.s[p.i] != '"' {
+			return nil, p.errorf("unexpected %s, want a string key", p.what())
+		}
+		p.i++
+		k, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return nil, p.errorf("unexpected %s, want ':'", p.what())
+		}
+		p.i++
+		p.skipSpace()
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+		p.skipSpace()
+		if p.i < len(p.s) {
+			switch p.s[p.i] {
+			case ',':
+				p.i++
+				continue
+			case '}':
+				p.i++
+				p.depth--
+				return m, nil
+			}
+		}
+		return nil, p.errorf("unexpected %s, want ',' or '}'", p.what())
+	}
+}
+
+// array parses after the opening bracket.
+func (p *recordParser) array() ([]any, error) {
+	if p.depth++; p.depth > maxJSONDepth {
+		p.i-- // point at the bracket
+		return nil, p.errorf("nested too deeply")
+	}
+	// Non-nil even when empty, so that writing it back gives [] and not null.
+	a := []any{}
+	p.skipSpace()
+	if p.i < len(p.s) && p.s[p.i] == ']' {
+		p.i++
+		p.depth--
+		return a, nil
+	}
+	for {
+		p.skipSpace()
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		p.skipSpace()
+		if p.i < len(p.s) {
+			switch p.s[p.i] {
+			case ',':
+				p.i++
+				continue
+			case ']':
+				p.i++
+				p.depth--
+				return a, nil
+			}
+		}
+		return nil, p.errorf("unexpected %s, want ',' or ']'", p.what())
+	}
+}
+
+// plainStringByte marks the bytes a string can hold with no further thought:
+// not a quote, a backslash, a control character or part of a multi-byte rune.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// str parses after the opening quote.
+func (p *recordParser) str() (string, error) {
+	start := p.i
+	ascii := true
+	for p.i < len(p.s) {
+		for p.i < len(p.s) && plainStringByte[p.s[p.i]] {
+			p.i++
+		}
+		if p.i >= len(p.s) {
+			break
+		}
+		switch c := p.s[p.i]; {
+		case c == '"':
+			s := p.s[start:p.i]
+			p.i++
+			if !ascii && !utf8.ValidString(s) {
+				return "", p.errorf("invalid UTF-8 in string")
+			}
+			return s, nil
+		case c == '\\':
+			return p.escapedStr(start)
+		case c < 0x20:
+			return "", p.errorf("control character 0x%02x in string", c)
+		default:
+			ascii = false
+			p.i++
+		}
+	}
+	return "", p.errorf("unexpected end of line in string")
+}
+
+// escapedStr finishes a string that has escapes, from its first backslash;
+// only such strings are copied.
+func (p *recordParser) escapedStr(start int) (string, error) {
+	buf := make([]byte, 0, 2*(p.i-start)+16)
+	buf = append(buf, p.s[start:p.i]...)
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			if !utf8.Valid(buf) {
+				return "", p.errorf("invalid UTF-8 in string")
+			}
+			return string(buf), nil
+		case c < 0x20:
+			return "", p.errorf("control character 0x%02x in string", c)
+		case c != '\\':
+			buf = append(buf, c)
+			p.i++
+			continue
+		}
+		if p.i+1 >= len(p.s) {
+			break
+		}
+		p.i++
+		switch e := p.s[p.i]; e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := p.hex4(p.i + 1)
+			if !ok {
+				return "", p.errorf("invalid \\u escape in string")
+			}
+			p.i += 4
+			if utf16.IsSurrogate(r) {
+				// A lone surrogate becomes U+FFFD, as in encoding/json.
+				r2, ok := p.lowSurrogate(p.i + 1)
+				if dec := utf16.DecodeRune(r, r2); ok && dec != utf8.RuneError {
+					r = dec
+					p.i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", p.errorf("invalid escape %q in string", "\\"+string(e))
+		}
+		p.i++
+	}
+	return "", p.errorf("unexpected end of line in string")
+}
+
+// lowSurrogate reads a `\uXXXX` escape at i.
+func (p *recordParser) lowSurrogate(i int) (rune, bool) {
+	if i+1 >= len(p.s) || p.s[i] != '\\' || p.s[i+1] != 'u' {
+		return 0, false
+	}
+	return p.hex4(i + 2)
+}
+
+func (p *recordParser) hex4(i int) (rune, bool) {
+	if i+4 > len(p.s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(p.s[i : i+4]) {
+		var d byte
+		switch {
+		case '0' <= c && c <= '9':
+			d = c - '0'
+		case 'a' <= c && c <= 'f':
+			d = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
+}
+
+// number checks the JSON number grammar and keeps the text as a json.Number.
+func (p *recordParser) number() (any, error) {
+	start := p.i
+	if p.s[p.i] == '-' {
+		p.i++
+	}
+	switch {
+	case p.i < len(p.s) && p.s[p.i] == '0':
+		p.i++
+	case p.i < len(p.s) && '1' <= p.s[p.i] && p.s[p.i] <= '9':
+		p.skipDigits()
+	default:
+		return nil, p.errorf("invalid number")
+	}
+	if p.i < len(p.s) && p.s[p.i] == '.' {
+		p.i++
+		if !p.skipDigits() {
+			return nil, p.errorf("invalid number")
+		}
+	}
+	if p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.s) && (p.s[p.i] == '+' || p.s[p.i] == '-') {
+			p.i++
+		}
+		if !p.skipDigits() {
+			return nil, p.errorf("invalid number")
+		}
+	}
+	return json.Number(p.s[start:p.i]), nil
+}
+
+// skipDigits skips a run of digits and reports whether there was one.
+func (p *recordParser) skipDigits() bool {
+	start := p.i
+	for p.i < len(p.s) && '0' <= p.s[p.i] && p.s[p.i] <= '9' {
+		p.i++
+	}
+	return p.i > start
+}
+
+func (p *recordParser) literal(word string, v any) (any, error) {
+	if !strings.HasPrefix(p.s[p.i:], word) {
+		return nil, p.errorf("unexpected %s, want a value", p.what())
+	}
+	p.i += len(word)
+	return v, nil
+}
+
+func (p *recordParser) skipSpace() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// what names the byte at the current position for an error message. It
+// never quotes more than one character: records hold player data.
+func (p *recordParser) what() string {
+	if p.i >= len(p.s) {
+		return "end of line"
+	}
+	switch c := p.s[p.i]; {
+	case c == '[':
+		return "an array"
+	case c == '"':
+		return "a string"
+	case c >= 0x20 && c < 0x7f:
+		return fmt.Sprintf("%q", c)
+	default:
+		return fmt.Sprintf("byte 0x%02x", c)
+	}
+}
+
+func (p *recordParser) errorf(format string, args ...any) error {
+	return fmt.Errorf("column %d: "+format, append([]any{p.i + 1}, args...)...)
+}

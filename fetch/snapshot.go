@@ -1,0 +1,375 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/dataset"
+)
+
+// ManifestName is the file, at the top of a snapshot folder, that lists its data files.
+const ManifestName = "manifest.json"
+
+// SnapshotSchemaVersion is the manifest schema_version this package reads and writes.
+const SnapshotSchemaVersion = 1
+
+// Manifest is the content of a snapshot's manifest.json.
+type Manifest struct {
+	SchemaVersion int            `json:"schema_version"`
+	CreatedAt     string         `json:"created_at"`
+	ToolVersion   string         `json:"tool_version"`
+	Files         []ManifestFile `json:"files"`
+}
+
+// ManifestFile describes one data file of a snapshot and what was fetched to
+// fill it. Offline runs rely on Filters and Users to tell "not fetched" apart
+// from "absent", so they must list exactly what was asked of the API.
+type ManifestFile struct {
+	Source  string `json:"source"`  // source ID, e.g. "gamepot.main"
+	Dataset string `json:"dataset"` // e.g. "linkings"
+	Path    string `json:"path"`    // slash-separated, relative to the snapshot folder
+	Records int    `json:"records"`
+	SHA256  string `json:"sha256"` // hex of the file's bytes
+	// Filters are the filter documents sent to the list endpoint; {} means everything.
+	Filters []map[string]any `json:"filters,omitempty"`
+	// Users are the player ids looked up one by one. An id listed here with no
+	// record in the file was looked up and not found: it truly has no record.
+	Users []string `json:"users,omitempty"`
+}
+
+// Snapshot is an opened snapshot folder. Data files are read lazily, once
+// each, on the first cohort that needs them; a Snapshot is safe for
+// concurrent use. The records it returns are shared between callers and must
+// not be modified.
+type Snapshot struct {
+	dir      string
+	manifest Manifest
+	files    map[string]*snapshotFile // by source + "/" + dataset
+}
+
+// snapshotFile is one data file and, once loaded, its records.
+type snapshotFile struct {
+	entry ManifestFile
+	info  dataset.Info
+	path  string // on disk, for reading and for error messages
+	users map[string]struct{}
+
+	once    sync.Once
+	records []map[string]any
+	err     error
+}
+
+// OpenSnapshot reads and checks the manifest of the snapshot folder dir.
+// The data files are only checked (sha256, record count, syntax) when a
+// cohort first reads them.
+func OpenSnapshot(dir string) (*Snapshot, error) {
+	manifestPath := filepath.Join(dir, ManifestName)
+	data, err := os.ReadFile(manifestPath)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			if _, statErr := os.Stat(dir); statErr != nil {
+				return nil, fmt.Errorf("open snapshot: %w", statErr)
+			}
+			return nil, fmt.Errorf("open snapshot: %s is missing", manifestPath)
+		}
+		return nil, fmt.Errorf("open snapshot: %w", err)
+	}
+	m, err := decodeManifest(data)
+	if err != nil {
+		return nil, fmt.Errorf("open snapshot: %s: %w", manifestPath, err)
+	}
+	s := &Snapshot{dir: dir, manifest: m, files: make(map[string]*snapshotFile, len(m.Files))}
+	for i, e := range m.Files {
+		f, err := newSnapshotFile(dir, e)
+		if err != nil {
+			return nil, fmt.Errorf("open snapshot: %s: files[%d]: %w", manifestPath, i, err)
+		}
+		key := e.Source + "/" + e.Dataset
+		if _, dup := s.files[key]; dup {
+			return nil, fmt.Errorf("open snapshot: %s: files[%d]: a second entry for %s", manifestPath, i, key)
+		}
+		s.files[key] = f
+	}
+	return s, nil
+}
+
+func decodeManifest(data []byte) (Manifest, error) {
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// Filters are compared with cohort filters, whose numbers are json.Number.
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return Manifest{}, fmt.Errorf("decode: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Manifest{}, errors.New("decode: unexpected data after the manifest object")
+	}
+	if m.SchemaVersion != SnapshotSchemaVersion {
+		return Manifest{}, fmt.Errorf("schema_version is %d, this gpaudit reads %d", m.SchemaVersion, SnapshotSchemaVersion)
+	}
+	return m, nil
+}
+
+func newSnapshotFile(dir string, e ManifestFile) (*snapshotFile, error) {
+	info, err := checkFileIdentity(e.Source, e.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	local := filepath.FromSlash(e.Path)
+	// IsLocal rejects absolute paths, "..", and empty paths: a manifest must
+	// never make gpaudit read outside the snapshot folder.
+	if !filepath.IsLocal(local) {
+		return nil, fmt.Errorf("path %q is not inside the snapshot folder", e.Path)
+	}
+	if len(e.Filters) > 0 && !info.List {
+		return nil, fmt.Errorf("%s has filters but dataset %s has no list endpoint", e.Path, e.Dataset)
+	}
+	if len(e.Users) > 0 && !info.PerPlayer {
+		return nil, fmt.Errorf("%s has users but dataset %s is not read per player", e.Path, e.Dataset)
+	}
+	f := &snapshotFile{entry: e, info: info, path: filepath.Join(dir, local)}
+	if len(e.Users) > 0 {
+		f.users = make(map[string]struct{}, len(e.Users))
+		for _, u := range e.Users {
+			f.users[u] = struct{}{}
+		}
+	}
+	return f, nil
+}
+
+// checkFileIdentity checks that dataset is known and that source is an ID of
+// the kind of source that serves it.
+func checkFileIdentity(source, name string) (dataset.Info, error) {
+	info, ok := dataset.Lookup(name)
+	if !ok {
+		return dataset.Info{}, fmt.Errorf("unknown dataset %q", name)
+	}
+	kind, srcName, ok := strings.Cut(source, ".")
+	if !ok || srcName == "" || kind != info.SourceKind {
+		return dataset.Info{}, fmt.Errorf("source %q cannot serve dataset %s: want %s.NAME", source, name, info.SourceKind)
+	}
+	return info, nil
+}
+
+// Manifest returns the snapshot's manifest. Its slices and maps are shared
+// and must not be modified.
+func (s *Snapshot) Manifest() Manifest { return s.manifest }
+
+// Records returns every record of the file for source and dataset, in file
+// order, or an error when the snapshot has no such file or it is damaged.
+// The sandbox serves these; cohorts go through Cohort, which checks coverage.
+func (s *Snapshot) Records(ctx context.Context, source, datasetName string) ([]map[string]any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := s.file(source, datasetName)
+	if err != nil {
+		return nil, err
+	}
+	return f.load()
+}
+
+// Cohort serves one cohort from the snapshot, but only when the snapshot
+// covers it: data that was not fetched is never taken as absent.
+//
+// With users == nil the cohort is a list cohort, covered when some fetched
+// filter is a subset of c.Filter; it gets the records matching c.Filter.
+// Otherwise it is a per-player cohort, covered when every id in users was
+// looked up or some fetched filter is a subset of c.Filter; it gets the
+// records of those players that match c.Filter. Records keep file order.
+func (s *Snapshot) Cohort(ctx context.Context, c *config.Cohort, users []string) ([]map[string]any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := s.file(c.Source, c.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	if !f.filterCovers(c.Filter) {
+		if users == nil {
+			return nil, fmt.Errorf("snapshot %s does not cover filter %s of %s/%s: fetched filters %s",
+				s.dir, filterText(c.Filter), c.Source, c.Dataset, filtersText(f.entry.Filters))
+		}
+		if missing := f.notLookedUp(users); len(missing) > 0 {
+			return nil, fmt.Errorf("snapshot %s did not look up %d of %d players in %s/%s (first: %s)",
+				s.dir, len(missing), len(users), c.Source, c.Dataset, strings.Join(firstFew(missing, 3), ", "))
+		}
+	}
+
+	all, err := f.load()
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]any{} // never nil: an empty cohort is [], not null
+	var wanted map[string]struct{}
+	if users == nil {
+		out = make([]map[string]any, 0, len(all))
+	} else {
+		wanted = make(map[string]struct{}, len(users))
+		for _, u := range users {
+			wanted[u] = struct{}{}
+		}
+	}
+	for _, r := range all {
+		if wanted != nil {
+			if _, ok := wanted[f.info.Subject(r)]; !ok {
+				continue
+			}
+		}
+		if MatchFilter(r, c.Filter) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (s *Snapshot) file(source, datasetName string) (*snapshotFile, error) {
+	f, ok := s.files[source+"/"+datasetName]
+	if !ok {
+		return nil, fmt.Errorf("snapshot %s has no %s/%s data", s.dir, source, datasetName)
+	}
+	return f, nil
+}
+
+// filterCovers reports whether some fetched filter is a subset of filter,
+// that is, whether every record matching filter was fetched.
+func (f *snapshotFile) filterCovers(filter map[string]any) bool {
+	for _, fetched := range f.entry.Filters {
+		if filterSubset(fetched, filter) {
+			return true
+		}
+	}
+	return false
+}
+
+// filterSubset reports whether every key of sub is in super with an equal value.
+func filterSubset(sub, super map[string]any) bool {
+	for k, v := range sub {
+		sv, ok := super[k]
+		if !ok || !valueEqual(v, sv) {
+			return false
+		}
+	}
+	return true
+}
+
+// notLookedUp returns the ids of users that were not looked up, in the order given.
+func (f *snapshotFile) notLookedUp(users []string) []string {
+	var missing []string
+	for _, u := range users {
+		if _, ok := f.users[u]; !ok {
+			missing = append(missing, u)
+		}
+	}
+	return missing
+}
+
+func firstFew(ids []string, n int) []string {
+	if len(ids) <= n {
+		return ids
+	}
+	return append(ids[:n:n], "…")
+}
+
+// filterText renders a filter the way it is written in the manifest.
+func filterText(filter map[string]any) string {
+	if filter == nil {
+		filter = map[string]any{}
+	}
+	b, err := json.Marshal(filter)
+	if err != nil {
+		return fmt.Sprint(filter)
+	}
+	return string(b)
+}
+
+func filtersText(filters []map[string]any) string {
+	if len(filters) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(filters))
+	for i, f := range filters {
+		parts[i] = filterText(f)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// load reads, verifies and parses the file once; later calls share the result.
+func (f *snapshotFile) load() ([]map[string]any, error) {
+	f.once.Do(func() {
+		f.records, f.err = f.read()
+	})
+	return f.records, f.err
+}
+
+// CorruptSnapshotError is a snapshot data file that cannot be trusted: it
+// cannot be read, does not match its manifest entry, or is not valid JSONL.
+// Unlike a cohort the snapshot does not cover, it means the evidence itself
+// is damaged, which callers may want to treat as fatal.
+type CorruptSnapshotError struct {
+	Path string // the data file
+	Err  error  // what is wrong; its text names Path
+}
+
+// Error returns the cause's text, which already names the file.
+func (e *CorruptSnapshotError) Error() string { return e.Err.Error() }
+
+// Unwrap gives the cause, e.g. an fs.PathError when the file is unreadable.
+func (e *CorruptSnapshotError) Unwrap() error { return e.Err }
+
+func (f *snapshotFile) read() ([]map[string]any, error) {
+	records, err := f.readUnchecked()
+	if err != nil {
+		return nil, &CorruptSnapshotError{Path: f.path, Err: err}
+	}
+	return records, nil
+}
+
+func (f *snapshotFile) readUnchecked() ([]map[string]any, error) {
+	text, sum, err := readHashed(f.path)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot file: %w", err)
+	}
+	if got := hex.EncodeToString(sum); !strings.EqualFold(got, f.entry.SHA256) {
+		return nil, fmt.Errorf("%s: sha256 is %s, the manifest says %s", f.path, got, f.entry.SHA256)
+	}
+	records, err := parseJSONL(f.path, text)
+	if err != nil {
+		return nil, err
+	}
+	if len(records) != f.entry.Records {
+		return nil, fmt.Errorf("%s: has %d records, the manifest says %d", f.path, len(records), f.entry.Records)
+	}
+	return records, nil
+}
+
+// readHashed reads the file at path whole, hashing it as it is read. The
+// text is returned as a string because the parsed records keep substrings of
+// it as their keys and values instead of copying each one.
+func readHashed(path string) (string, []byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer file.Close()
+	var text strings.Builder
+	if st, err := file.Stat(); err == nil && st.Size() > 0 {
+		text.Grow(int(st.Size()))
+	}
+	h := sha256.New()
+	if _, err := io.Copy(&text, io.TeeReader(file, h)); err != nil {
+		return "", nil, err
+	}
+	return text.String(), h.Sum(nil), nil
+}
