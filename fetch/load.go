@@ -55,7 +55,7 @@ func Load(ctx context.Context, cfg *config.Config, store Store, need []string, r
 		records, err := loadCohort(ctx, c, store, refine, loaded, failures)
 		if err != nil {
 			failures[c.Name] = err
-			result.Err = fmt.Errorf("cohort %q: %w", c.Name, err)
+			result.Err = err // Cohort.Name already says which cohort
 		} else {
 			result.Records = records
 			loaded[c.Name] = result
@@ -70,7 +70,7 @@ func Load(ctx context.Context, cfg *config.Config, store Store, need []string, r
 	}
 	slices.Sort(unknown)
 	for _, name := range slices.Compact(unknown) {
-		out = append(out, Cohort{Name: name, Err: fmt.Errorf("cohort %q: not declared", name)})
+		out = append(out, Cohort{Name: name, Err: errors.New("not declared")})
 	}
 	return out
 }

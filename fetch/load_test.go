@@ -88,7 +88,7 @@ func TestLoad(t *testing.T) {
 			want: []result{
 				{Name: "active", Source: "gamepot.main", Dataset: "memberblock", IDs: []string{"B1", "B3"}},
 				{Name: "online_in_chat", Source: "ncloud_chat.main", Dataset: "chat_members",
-					Err: `cohort "online_in_chat": where: rego: undefined ref record.nope`},
+					Err: `where: rego: undefined ref record.nope`},
 			},
 		},
 		{
@@ -97,7 +97,7 @@ func TestLoad(t *testing.T) {
 			want: []result{
 				{Name: "active", Source: "gamepot.main", Dataset: "memberblock", IDs: []string{"B1", "B3"}},
 				{Name: "online_in_chat", Source: "ncloud_chat.main", Dataset: "chat_members",
-					Err: `cohort "online_in_chat": it has a where expression and nothing to evaluate it`},
+					Err: `it has a where expression and nothing to evaluate it`},
 			},
 		},
 		{
@@ -105,11 +105,11 @@ func TestLoad(t *testing.T) {
 			need: []string{"of_of", "google"},
 			want: []result{
 				{Name: "uncovered", Source: "gamepot.main", Dataset: "memberblock",
-					Err: `cohort "uncovered": snapshot DIR does not cover filter {"deleted":false} of gamepot.main/memberblock: fetched filters {"status":2}, {"type":"manual"}`},
+					Err: `snapshot DIR does not cover filter {"deleted":false} of gamepot.main/memberblock: fetched filters {"status":2}, {"type":"manual"}`},
 				{Name: "of_uncovered", Source: "gamepot.main", Dataset: "user_block",
-					Err: `cohort "of_uncovered": users cohort "uncovered": snapshot DIR does not cover filter {"deleted":false} of gamepot.main/memberblock: fetched filters {"status":2}, {"type":"manual"}`},
+					Err: `users cohort "uncovered": snapshot DIR does not cover filter {"deleted":false} of gamepot.main/memberblock: fetched filters {"status":2}, {"type":"manual"}`},
 				{Name: "of_of", Source: "ncloud_chat.main", Dataset: "chat_members",
-					Err: `cohort "of_of": users cohort "of_uncovered": users cohort "uncovered": snapshot DIR does not cover filter {"deleted":false} of gamepot.main/memberblock: fetched filters {"status":2}, {"type":"manual"}`},
+					Err: `users cohort "of_uncovered": users cohort "uncovered": snapshot DIR does not cover filter {"deleted":false} of gamepot.main/memberblock: fetched filters {"status":2}, {"type":"manual"}`},
 				{Name: "google", Source: "gamepot.main", Dataset: "linkings", IDs: []string{"L1", "L3"}},
 			},
 		},
@@ -126,7 +126,7 @@ func TestLoad(t *testing.T) {
 			need: []string{"zzz", "listed", "zzz"},
 			want: []result{
 				{Name: "listed", Source: "gamepot.main", Dataset: "user_block", IDs: []string{"U2"}},
-				{Name: "zzz", Err: `cohort "zzz": not declared`},
+				{Name: "zzz", Err: `not declared`},
 			},
 		},
 	}

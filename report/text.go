@@ -86,8 +86,12 @@ func (t *Text) writeCheck(b *bytes.Buffer, c engine.CheckResult, nameW, sevW, co
 			records = fmt.Sprintf("%*d %s", countW, c.Records, "record")
 		}
 	}
+	title := c.Title
+	if title == c.Name {
+		title = "" // a check without its own title would only repeat its name
+	}
 	rest := pad(clean(c.Name), nameW) + "  " + pad(clean(c.Severity), sevW) + "  " +
-		pad(records, countW+len(" records")) + "  " + clean(c.Title)
+		pad(records, countW+len(" records")) + "  " + clean(title)
 	b.WriteString(paint.Sprint(word) + pad("", max(2, len(indent)-width(word))) + strings.TrimRight(rest, " ") + "\n")
 
 	t.writeFindings(b, c.Findings, "")

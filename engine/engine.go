@@ -1,0 +1,452 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/gpaudit/gpaudit/config"
+)
+
+// Options are what New compiles.
+type Options struct {
+	// Builtin is the built-in policy library, policies.FS in the binary.
+	Builtin fs.FS
+	// UserDir is the user's policy folder, DIR/policies. It may not exist.
+	UserDir string
+	// Cohorts are the declared cohorts; New compiles their where expressions.
+	Cohorts []*config.Cohort
+}
+
+// Policy describes one policy: a package that defines deny or warn.
+type Policy struct {
+	// Name is the package path without "data.", e.g. "gamepot.blocks.max_duration".
+	Name        string
+	Title       string
+	Description string
+	// Datasets are the datasets the policy is written for (custom.datasets).
+	Datasets []string
+	// Params are the declared parameters with their defaults (custom.params),
+	// as plain Go values with json.Number for numbers; never nil.
+	Params map[string]any
+	// Builtin reports whether the policy comes from the built-in library.
+	Builtin bool
+	// File is the file that holds the package's METADATA, or its first file.
+	// Built-in files are named "builtin:" followed by their path in the library.
+	File string
+}
+
+// Engine evaluates checks and where expressions with policies compiled once.
+// Its methods are safe for concurrent use.
+type Engine struct {
+	policies map[string]*policy // by name
+	// libraries are packages that define neither deny nor warn: helpers other
+	// policies import, which a check cannot name.
+	libraries map[string]bool
+	wheres    map[string]*where // by cohort name
+}
+
+type policy struct {
+	info  Policy
+	query rego.PreparedEvalQuery
+}
+
+// CompileError reports every parse and compile problem of the policies.
+type CompileError struct {
+	// Errors are OPA's, sorted by file and line.
+	Errors ast.Errors
+}
+
+// Error lists each problem as OPA does, "FILE:LINE: CODE: MESSAGE".
+func (e *CompileError) Error() string { return e.Errors.Error() }
+
+// builtinPrefix names the built-in files in locations, so they never read as
+// a path in the user's folder.
+const builtinPrefix = "builtin:"
+
+// internalRoot is the package root of the modules gpaudit generates; no user
+// package may live under it.
+const internalRoot = "gpaudit_internal"
+
+var parserOptions = ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true}
+
+// Capabilities returns OPA's capabilities without the built-ins a policy must
+// not reach: http.send and net.* (network) and opa.runtime (the environment,
+// which holds API keys). A policy calling one fails to compile with
+// "undefined function".
+func Capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool {
+		return b.Name == "http.send" || b.Name == "opa.runtime" || strings.HasPrefix(b.Name, "net.")
+	})
+	return caps
+}
+
+// New compiles every policy of opts.Builtin and opts.UserDir (test files
+// excluded) and every cohort's where expression, and prepares one query per
+// policy. Rego problems give a *CompileError; a where that does not compile
+// gives a *WhereError (several are joined with errors.Join).
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	files, err := readPolicies(opts)
+	if err != nil {
+		return nil, err
+	}
+	modules, builtin, errs := parsePolicies(files)
+	wheres, whereErrs := parseWheres(opts.Cohorts)
+	if len(errs) == 0 {
+		everything := maps.Clone(modules)
+		for _, w := range wheres {
+			everything[w.file] = w.module
+		}
+		compiler := newCompiler()
+		if compiler.Compile(everything); !compiler.Failed() && len(whereErrs) == 0 {
+			return prepare(ctx, compiler, builtin, wheres)
+		}
+		errs = diagnose(modules, wheres, whereErrs)
+		if len(errs) == 0 && len(whereErrs) == 0 {
+			errs = compiler.Errors
+		}
+	}
+	var all []error
+	if len(errs) > 0 {
+		errs.Sort()
+		all = append(all, &CompileError{Errors: errs})
+	}
+	for _, c := range opts.Cohorts {
+		if werrs, ok := whereErrs[c.Name]; ok {
+			werrs.Sort()
+			all = append(all, &WhereError{Cohort: c.Name, Err: werrs})
+		}
+	}
+	if len(all) == 1 {
+		return nil, all[0]
+	}
+	return nil, errors.Join(all...)
+}
+
+func newCompiler() *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(Capabilities()).
+		WithEnablePrintStatements(false).
+		WithDefaultRegoVersion(ast.RegoV1)
+}
+
+// diagnose finds every compile problem once compiling everything together
+// failed. OPA stops at the first compiler stage that fails, so one bad where
+// could hide another's problems, and all would read as policy errors: the
+// policies are compiled alone, then each where with them. It returns the
+// policies' errors and adds each where's to whereErrs.
+func diagnose(modules map[string]*ast.Module, wheres []*where, whereErrs map[string]ast.Errors) ast.Errors {
+	compiler := newCompiler()
+	if compiler.Compile(modules); compiler.Failed() {
+		return compiler.Errors
+	}
+	for _, w := range wheres {
+		with := maps.Clone(modules)
+		with[w.file] = w.module
+		compiler := newCompiler()
+		if compiler.Compile(with); compiler.Failed() {
+			whereErrs[w.cohort] = append(whereErrs[w.cohort], compiler.Errors...)
+		}
+	}
+	return nil
+}
+
+type regoFile struct {
+	name    string // as shown in errors
+	text    string
+	builtin bool
+}
+
+// readPolicies reads the non-test .rego files, built-in first, each group in
+// lexical order.
+func readPolicies(opts Options) ([]regoFile, error) {
+	var files []regoFile
+	if opts.Builtin != nil {
+		err := fs.WalkDir(opts.Builtin, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || !isPolicyFile(d) {
+				return err
+			}
+			text, err := fs.ReadFile(opts.Builtin, path)
+			if err != nil {
+				return err
+			}
+			files = append(files, regoFile{name: builtinPrefix + path, text: string(text), builtin: true})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read built-in policies: %w", err)
+		}
+	}
+	if opts.UserDir == "" {
+		return files, nil
+	}
+	if _, err := os.Stat(opts.UserDir); errors.Is(err, fs.ErrNotExist) {
+		return files, nil
+	}
+	err := filepath.WalkDir(opts.UserDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !isPolicyFile(d) {
+			return err
+		}
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files = append(files, regoFile{name: path, text: string(text)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read policies: %w", err)
+	}
+	return files, nil
+}
+
+func isPolicyFile(d fs.DirEntry) bool {
+	name := d.Name()
+	return !d.IsDir() && strings.HasSuffix(name, ".rego") && !strings.HasSuffix(name, "_test.rego")
+}
+
+// parsePolicies parses files into modules keyed by file name, and reports
+// which packages are built in. A user package that reuses a built-in one, or
+// lives under gpaudit's own root, is an error at its package line.
+func parsePolicies(files []regoFile) (map[string]*ast.Module, map[string]bool, ast.Errors) {
+	modules := make(map[string]*ast.Module, len(files))
+	builtin := map[string]bool{}
+	var errs ast.Errors
+	for _, f := range files {
+		m, err := ast.ParseModuleWithOpts(f.name, f.text, parserOptions)
+		if err != nil {
+			errs = append(errs, asErrors(err, f.name)...)
+			continue
+		}
+		modules[f.name] = m
+		if f.builtin {
+			builtin[packageName(m.Package)] = true
+		}
+	}
+	for _, f := range files {
+		m := modules[f.name]
+		if f.builtin || m == nil {
+			continue
+		}
+		name := packageName(m.Package)
+		switch {
+		case builtin[name]:
+			errs = append(errs, ast.NewError(ast.CompileErr, m.Package.Location,
+				"package %s is a built-in policy; give this package another name", name))
+		case name == internalRoot || strings.HasPrefix(name, internalRoot+"."):
+			errs = append(errs, ast.NewError(ast.CompileErr, m.Package.Location,
+				"package %s is reserved for gpaudit", name))
+		}
+	}
+	return modules, builtin, errs
+}
+
+// asErrors returns err as OPA errors; the parser always gives ast.Errors, but
+// an error of another kind is still reported with its file.
+func asErrors(err error, file string) ast.Errors {
+	var errs ast.Errors
+	if errors.As(err, &errs) {
+		return errs
+	}
+	return ast.Errors{ast.NewError(ast.ParseErr, &ast.Location{File: file}, "%v", err)}
+}
+
+func packageName(p *ast.Package) string {
+	return strings.TrimPrefix(p.Path.String(), "data.")
+}
+
+// prepare builds the Engine from a compiled compiler: one prepared query per
+// policy and per where.
+func prepare(ctx context.Context, compiler *ast.Compiler, builtin map[string]bool, wheres []*where) (*Engine, error) {
+	e := &Engine{
+		policies:  map[string]*policy{},
+		libraries: map[string]bool{},
+		wheres:    map[string]*where{},
+	}
+	// Modules of one package, in file order.
+	byPackage := map[string][]*ast.Module{}
+	var names []string
+	for _, key := range slices.Sorted(maps.Keys(compiler.Modules)) {
+		m := compiler.Modules[key]
+		name := packageName(m.Package)
+		if name == internalRoot || strings.HasPrefix(name, internalRoot+".") {
+			continue
+		}
+		if _, seen := byPackage[name]; !seen {
+			names = append(names, name)
+		}
+		byPackage[name] = append(byPackage[name], m)
+	}
+	annotations := compiler.GetAnnotationSet()
+	var bad ast.Errors
+	for _, name := range names {
+		mods := byPackage[name]
+		if !definesDenyOrWarn(mods) {
+			e.libraries[name] = true
+			continue
+		}
+		if problems := functionRules(name, mods); len(problems) > 0 {
+			bad = append(bad, problems...)
+			continue
+		}
+		info, problem := describe(name, mods, annotations, builtin[name])
+		if problem != nil {
+			bad = append(bad, problem)
+			continue
+		}
+		query, err := prepareQuery(ctx, compiler, mods[0].Package.Path)
+		if err != nil {
+			return nil, fmt.Errorf("prepare policy %s: %w", name, err)
+		}
+		e.policies[name] = &policy{info: info, query: query}
+	}
+	if len(bad) > 0 {
+		bad.Sort()
+		return nil, &CompileError{Errors: bad}
+	}
+	for _, w := range wheres {
+		if err := w.prepare(ctx, compiler); err != nil {
+			return nil, err
+		}
+		e.wheres[w.cohort] = w
+	}
+	return e, nil
+}
+
+func definesDenyOrWarn(mods []*ast.Module) bool {
+	for _, m := range mods {
+		if slices.ContainsFunc(m.Rules, isDenyOrWarn) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDenyOrWarn(r *ast.Rule) bool {
+	name, ok := r.Head.Ref()[0].Value.(ast.Var)
+	return ok && (name == "deny" || name == "warn")
+}
+
+// functionRules reports a deny or warn that is a function: the query could
+// only name it, never call it.
+func functionRules(name string, mods []*ast.Module) ast.Errors {
+	var errs ast.Errors
+	for _, m := range mods {
+		for _, r := range m.Rules {
+			if len(r.Head.Args) > 0 && isDenyOrWarn(r) {
+				errs = append(errs, ast.NewError(ast.CompileErr, r.Location,
+					"%v of package %s is a function; deny and warn must be sets or arrays", r.Head.Ref()[0], name))
+			}
+		}
+	}
+	return errs
+}
+
+// describe reads a policy's package METADATA. A package without it is still
+// a policy, with no title, datasets or parameter defaults. A custom.datasets
+// or custom.params of the wrong shape is an error at the METADATA comment.
+func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin bool) (Policy, *ast.Error) {
+	p := Policy{Name: name, Builtin: builtin, File: mods[0].Package.Location.File, Params: map[string]any{}}
+	var a *ast.Annotations
+	for _, m := range mods {
+		if a = set.GetPackageScope(m.Package); a != nil {
+			p.File = a.Location.File
+			break
+		}
+	}
+	if a == nil {
+		return p, nil
+	}
+	p.Title = a.Title
+	p.Description = a.Description
+	bad := func(format string, args ...any) (Policy, *ast.Error) {
+		return Policy{}, ast.NewError(ast.CompileErr, a.Location, format, args...)
+	}
+	if v, ok := a.Custom["datasets"]; ok {
+		list, ok := v.([]any)
+		if !ok {
+			return bad("custom.datasets of package %s is not a list", name)
+		}
+		for _, d := range list {
+			s, ok := d.(string)
+			if !ok {
+				return bad("custom.datasets of package %s holds %v, not a dataset name", name, d)
+			}
+			p.Datasets = append(p.Datasets, s)
+		}
+	}
+	if v, ok := a.Custom["params"]; ok {
+		params, err := plain(v)
+		m, ok := params.(map[string]any)
+		if err != nil || !ok {
+			return bad("custom.params of package %s is not an object of parameter defaults", name)
+		}
+		p.Params = m
+	}
+	return p, nil
+}
+
+// plain turns a METADATA value, as the YAML decoder left it, into the plain
+// values the rest of gpaudit uses: numbers become json.Number.
+func plain(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(strings.NewReader(string(b)))
+	d.UseNumber()
+	var out any
+	if err := d.Decode(&out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// prepareQuery prepares the one query a policy is evaluated with. Wrapping each
+// rule in an array comprehension keeps the query defined when deny or warn is
+// not, and evaluating both in one query shares the rules they depend on.
+func prepareQuery(ctx context.Context, compiler *ast.Compiler, pkg ast.Ref) (rego.PreparedEvalQuery, error) {
+	text := fmt.Sprintf("deny := [x | x := %v]; warn := [x | x := %v]",
+		pkg.Append(ast.StringTerm("deny")), pkg.Append(ast.StringTerm("warn")))
+	body, err := ast.ParseBodyWithOpts(text, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return rego.PreparedEvalQuery{}, err
+	}
+	return rego.New(
+		rego.Compiler(compiler),
+		rego.ParsedQuery(body),
+		rego.StrictBuiltinErrors(true),
+		rego.SetRegoVersion(ast.RegoV1),
+	).PrepareForEval(ctx)
+}
+
+// HasPolicy reports whether pkg names a policy: a compiled package that
+// defines deny or warn.
+func (e *Engine) HasPolicy(pkg string) bool {
+	_, ok := e.policies[pkg]
+	return ok
+}
+
+// Policies returns every policy, built-in and the user's, sorted by name.
+func (e *Engine) Policies() []Policy {
+	out := make([]Policy, 0, len(e.policies))
+	for _, p := range e.policies {
+		info := p.info
+		info.Datasets = slices.Clone(info.Datasets)
+		info.Params = maps.Clone(info.Params)
+		out = append(out, info)
+	}
+	slices.SortFunc(out, func(a, b Policy) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}

@@ -1,0 +1,643 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/policies"
+)
+
+// now is 2026-01-01T00:00:00Z, given in Seoul time: input.now must still be UTC.
+var now = time.Date(2026, 1, 1, 9, 0, 0, 0, time.FixedZone("KST", 9*60*60))
+
+const nowNS = "1767225600000000000"
+
+// records reads testdata/records/NAME.json the way fetch decodes records.
+func records(t testing.TB, name string) []map[string]any {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "records", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d := json.NewDecoder(f)
+	d.UseNumber()
+	var out []map[string]any
+	if err := d.Decode(&out); err != nil {
+		t.Fatalf("decode %s: %v", name, err)
+	}
+	return out
+}
+
+func newEngine(t testing.TB, cohorts ...*config.Cohort) *Engine {
+	t.Helper()
+	e, err := New(context.Background(), Options{Builtin: policies.FS, UserDir: filepath.Join("testdata", "policies"), Cohorts: cohorts})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return e
+}
+
+func testCohorts(t *testing.T) []fetch.Cohort {
+	return []fetch.Cohort{
+		{Name: "blocks", Source: "gamepot.main", Dataset: "memberblock", Records: records(t, "memberblock")},
+		{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: records(t, "linkings")},
+		{Name: "chat", Source: "ncloud_chat.main", Dataset: "chat_members", Records: records(t, "chat_members")},
+		{Name: "bad_times", Source: "gamepot.main", Dataset: "memberblock", Records: records(t, "bad_times")},
+		{Name: "broken", Source: "gamepot.main", Dataset: "memberblock", Err: errors.New("fetch memberblock page 2: status -1")},
+	}
+}
+
+var wantCohorts = []CohortResult{
+	{Name: "blocks", Source: "gamepot.main", Dataset: "memberblock", Records: 5, Status: "ok"},
+	{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: 5, Status: "ok"},
+	{Name: "chat", Source: "ncloud_chat.main", Dataset: "chat_members", Records: 2, Status: "ok"},
+	{Name: "bad_times", Source: "gamepot.main", Dataset: "memberblock", Records: 1, Status: "ok"},
+	{Name: "broken", Source: "gamepot.main", Dataset: "memberblock", Status: "error", Error: "fetch memberblock page 2: status -1"},
+}
+
+// chk is a check on policy over cohort; the result it gives before
+// evaluation is res(chk).
+func chk(name, policy, cohort string) *config.Check {
+	return &config.Check{
+		Name: name, Title: "Title of " + name, Policy: policy, Cohort: cohort,
+		Severity: "high", Tags: []string{"t1", "t2"}, File: "checks.hcl",
+	}
+}
+
+// res is the result of c with the given status, records and error and no findings.
+func res(c *config.Check, status string, records int, reason string) CheckResult {
+	return CheckResult{
+		Name: c.Name, Title: c.Title, Policy: c.Policy, Cohort: c.Cohort, Severity: c.Severity,
+		Tags: c.Tags, File: c.File, Status: status, Records: records, Error: reason,
+		Findings: []Finding{}, Warnings: []Finding{},
+	}
+}
+
+func n(s string) json.Number { return json.Number(s) }
+
+func TestRun(t *testing.T) {
+	e := newEngine(t)
+	withParams := func(c *config.Check, params map[string]any) *config.Check {
+		c.Params = params
+		return c
+	}
+	withCohorts := func(c *config.Check, with map[string]string) *config.Check {
+		c.With = with
+		return c
+	}
+	type test struct {
+		name     string
+		checks   []*config.Check
+		selected func(*config.Check) bool
+		want     func(checks []*config.Check) []CheckResult
+	}
+	tests := []test{
+		{
+			name:   "pass",
+			checks: []*config.Check{chk("c", "test.pass", "blocks")},
+			want: func(c []*config.Check) []CheckResult {
+				return []CheckResult{res(c[0], StatusPass, 5, "")}
+			},
+		},
+		{
+			name:   "fail with findings in every shape, sorted",
+			checks: []*config.Check{chk("c", "test.fail", "blocks")},
+			want: func(c []*config.Check) []CheckResult {
+				r := res(c[0], StatusFail, 5, "")
+				details := func(status, from string, to any) map[string]any {
+					return map[string]any{
+						"status": n(status), "ratio": n("0.5"), "big": n("12345678901234567890"),
+						"flags": []any{true, nil}, "window": map[string]any{"from": from, "to": to},
+						"kinds": []any{"a", "b"},
+					}
+				}
+				r.Findings = []Finding{
+					{Message: "null ids", Details: map[string]any{}},
+					{Message: "plain message", Details: map[string]any{}},
+					{Subject: "P1", Message: "no record id", Details: map[string]any{}},
+					{Subject: "P1", RecordID: "B1", Message: "block B1 is active", Details: details("1", "2025-12-01T00:00:00Z", "2026-03-01T00:00:00+09:00")},
+					{Subject: "P2", RecordID: "B3", Message: "block B3 is active", Details: details("1", "2025-07-23T00:00:00+09:00", nil)},
+					{Subject: "P3", RecordID: "B4", Message: "block B4 is active", Details: details("1", "2025-11-01T00:00:00+09:00", nil)},
+					{Subject: "P4", RecordID: "B5", Message: "block B5 is active", Details: details("1", "2025-12-20T00:00:00+09:00", "2026-01-10T00:00:00+09:00")},
+				}
+				return []CheckResult{r}
+			},
+		},
+		{
+			name:   "deny as an array",
+			checks: []*config.Check{chk("c", "test.array", "blocks")},
+			want: func(c []*config.Check) []CheckResult {
+				r := res(c[0], StatusFail, 5, "")
+				r.Findings = []Finding{{Message: "first", Details: map[string]any{}}, {Message: "second", Details: map[string]any{}}}
+				return []CheckResult{r}
+			},
+		},
+		{
+			name:   "undefined complete deny passes",
+			checks: []*config.Check{chk("c", "test.undefined", "blocks")},
+			want: func(c []*config.Check) []CheckResult {
+				return []CheckResult{res(c[0], StatusPass, 5, "")}
+			},
+		},
+		{
+			name: "warnings do not fail a check",
+			checks: []*config.Check{
+				chk("warns", "test.warn", "blocks"),
+				withParams(chk("warns_and_denies", "test.warn", "blocks"), map[string]any{"deny": true}),
+				chk("warn_only", "test.warn_only", "links"),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				warnings := []Finding{
+					{Message: "a plain warning", Details: map[string]any{}},
+					{Subject: "P1", RecordID: "B2", Message: "block B2 has no end", Details: map[string]any{}},
+					{Subject: "P2", RecordID: "B3", Message: "block B3 has no end", Details: map[string]any{}},
+					{Subject: "P3", RecordID: "B4", Message: "block B4 has no end", Details: map[string]any{}},
+				}
+				warns := res(c[0], StatusPass, 5, "")
+				warns.Warnings = warnings
+				denies := res(c[1], StatusFail, 5, "")
+				denies.Findings = []Finding{{Subject: "P2", RecordID: "B1", Message: "denied", Details: map[string]any{}}}
+				denies.Warnings = warnings
+				only := res(c[2], StatusPass, 5, "")
+				only.Warnings = []Finding{{Message: "only a warning", Details: map[string]any{}}}
+				return []CheckResult{warns, denies, only}
+			},
+		},
+		{
+			name: "malformed results are errors naming the policy and the value",
+			checks: []*config.Check{
+				chk("number", "test.malformed.number", "blocks"),
+				chk("nomsg", "test.malformed.nomsg", "blocks"),
+				chk("subject", "test.malformed.subject", "blocks"),
+				chk("shape", "test.malformed.shape", "blocks"),
+				chk("warn", "test.malformed.warn", "blocks"),
+				chk("still_runs", "test.pass", "blocks"),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				const shape = " is neither a string nor an object with a string msg (and string subject and record_id)"
+				return []CheckResult{
+					res(c[0], StatusError, 5, "policy test.malformed.number: deny element 42"+shape),
+					res(c[1], StatusError, 5, `policy test.malformed.nomsg: deny element {"message":"msg is spelled wrong","subject":"P1"}`+shape),
+					res(c[2], StatusError, 5, `policy test.malformed.subject: deny element {"msg":"subject is a number","subject":7}`+shape),
+					res(c[3], StatusError, 5, `policy test.malformed.shape: deny is {"msg":"an object, not a set"}, not a set or an array`),
+					res(c[4], StatusError, 5, `policy test.malformed.warn: warn element ["an","array"]`+shape),
+					res(c[5], StatusPass, 5, ""),
+				}
+			},
+		},
+		{
+			name: "run-time errors are errors; the other checks still run",
+			checks: []*config.Check{
+				withParams(chk("divide", "test.runtime", "blocks"), map[string]any{"divisor": n("0")}),
+				chk("strict", "test.strict", "bad_times"),
+				withParams(chk("divide_ok", "test.runtime", "bad_times"), map[string]any{"divisor": n("4")}),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				ok := res(c[2], StatusFail, 1, "")
+				ok.Findings = []Finding{{Message: "ratio 0.25", Details: map[string]any{}}}
+				return []CheckResult{
+					res(c[0], StatusError, 5, "evaluate policy test.runtime: testdata/policies/test/runtime.rego:5: eval_builtin_error: div: divide by zero"),
+					res(c[1], StatusError, 1, `evaluate policy test.strict: testdata/policies/test/strict.rego:7: eval_builtin_error: time.parse_rfc3339_ns: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`),
+					ok,
+				}
+			},
+		},
+		{
+			name:   "clock: input.now in UTC, input.now_ns and time.now_ns agree",
+			checks: []*config.Check{chk("c", "test.clock", "chat")},
+			want: func(c []*config.Check) []CheckResult {
+				r := res(c[0], StatusFail, 2, "")
+				r.Findings = []Finding{{Message: "clock", Details: map[string]any{
+					"now": "2026-01-01T00:00:00Z", "now_ns": n(nowNS), "time_now_ns": n(nowNS), "same": true, "parsed": true,
+				}}}
+				return []CheckResult{r}
+			},
+		},
+		{
+			name: "params merge over the declared defaults",
+			checks: []*config.Check{
+				chk("defaults", "test.params", "links"),
+				withParams(chk("merged", "test.params", "links"), map[string]any{"limit": n("5"), "extra": []any{"x"}}),
+				withParams(chk("no_metadata", "test.params_none", "links"), map[string]any{"limit": n("5")}),
+				chk("none", "test.params_none", "links"),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				echo := func(r CheckResult, params map[string]any) CheckResult {
+					r.Findings = []Finding{{Message: "params", Details: map[string]any{"params": params}}}
+					return r
+				}
+				nested := map[string]any{"depth": n("2")}
+				return []CheckResult{
+					echo(res(c[0], StatusFail, 5, ""), map[string]any{"limit": n("10"), "mode": "strict", "nested": nested}),
+					echo(res(c[1], StatusFail, 5, ""), map[string]any{"limit": n("5"), "mode": "strict", "nested": nested, "extra": []any{"x"}}),
+					echo(res(c[2], StatusFail, 5, ""), map[string]any{"limit": n("5")}),
+					echo(res(c[3], StatusFail, 5, ""), map[string]any{}),
+				}
+			},
+		},
+		{
+			name:   "input.check, records and cohorts",
+			checks: []*config.Check{withCohorts(chk("c", "test.check", "chat"), map[string]string{"other": "bad_times"})},
+			want: func(c []*config.Check) []CheckResult {
+				r := res(c[0], StatusFail, 2, "")
+				r.Findings = []Finding{{Message: "check", Details: map[string]any{
+					"check":   map[string]any{"name": "c", "severity": "high", "tags": []any{"t1", "t2"}},
+					"records": n("2"),
+					"cohorts": map[string]any{"other": []any{map[string]any{
+						"id": "X1", "member_id": "P7", "type": "manual", "status": n("1"), "deleted": false, "startedAt": "yesterday", "endedAt": nil,
+					}}},
+				}}}
+				return []CheckResult{r}
+			},
+		},
+		{
+			name:   "with cohorts join, through a library",
+			checks: []*config.Check{withCohorts(chk("c", "test.join", "blocks"), map[string]string{"chat": "chat"})},
+			want: func(c []*config.Check) []CheckResult {
+				r := res(c[0], StatusFail, 5, "")
+				r.Findings = []Finding{{Subject: "P2", RecordID: "B3", Message: "blocked player apitester is a chat member", Details: map[string]any{}}}
+				return []CheckResult{r}
+			},
+		},
+		{
+			name: "cohorts missing or errored",
+			checks: []*config.Check{
+				chk("errored", "test.pass", "broken"),
+				chk("missing", "test.pass", "nowhere"),
+				withCohorts(chk("with_errored", "test.join", "blocks"), map[string]string{"chat": "chat", "more": "broken"}),
+				withCohorts(chk("with_missing", "test.join", "blocks"), map[string]string{"chat": "nowhere"}),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				return []CheckResult{
+					res(c[0], StatusError, 0, "cohort broken: fetch memberblock page 2: status -1"),
+					res(c[1], StatusError, 0, "cohort nowhere was not loaded"),
+					res(c[2], StatusError, 0, "with more: cohort broken: fetch memberblock page 2: status -1"),
+					res(c[3], StatusError, 0, "with chat: cohort nowhere was not loaded"),
+				}
+			},
+		},
+		{
+			name: "unknown policies",
+			checks: []*config.Check{
+				chk("unknown", "test.nope", "blocks"),
+				chk("library", "test.lib", "blocks"),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				return []CheckResult{
+					res(c[0], StatusError, 0, "unknown policy test.nope"),
+					res(c[1], StatusError, 0, "policy test.lib defines neither deny nor warn"),
+				}
+			},
+		},
+		{
+			name: "deselected checks are skipped, even on a broken cohort",
+			checks: []*config.Check{
+				chk("run", "test.pass", "blocks"),
+				chk("skip", "test.fail", "blocks"),
+				chk("skip_broken", "test.pass", "broken"),
+			},
+			selected: func(c *config.Check) bool { return c.Name == "run" },
+			want: func(c []*config.Check) []CheckResult {
+				return []CheckResult{
+					res(c[0], StatusPass, 5, ""),
+					res(c[1], StatusSkip, 0, ""),
+					res(c[2], StatusSkip, 0, ""),
+				}
+			},
+		},
+		{
+			name: "built-in policies",
+			checks: []*config.Check{
+				chk("max_duration_defaults", "gamepot.blocks.max_duration", "blocks"),
+				withParams(chk("max_duration_autopurchase", "gamepot.blocks.max_duration", "blocks"), map[string]any{"type": "autopurchase", "max_days": n("7")}),
+				chk("email_required", "gamepot.linkings.email_required", "links"),
+				withParams(chk("email_required_apple", "gamepot.linkings.email_required", "links"), map[string]any{"provider": "apple"}),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				manual := res(c[0], StatusFail, 5, "")
+				manual.Findings = []Finding{
+					{Subject: "P1", RecordID: "B1", Message: "active manual block lasts 89.63 days, longer than the 30-day maximum", Details: map[string]any{
+						"type": "manual", "days": n("89.63"), "max_days": n("30"), "started_at": "2025-12-01T00:00:00Z", "ended_at": "2026-03-01T00:00:00+09:00",
+					}},
+					{Subject: "P2", RecordID: "B3", Message: "active manual block has no end, longer than the 30-day maximum", Details: map[string]any{
+						"type": "manual", "days": nil, "max_days": n("30"), "started_at": "2025-07-23T00:00:00+09:00", "ended_at": nil,
+					}},
+				}
+				auto := res(c[1], StatusFail, 5, "")
+				auto.Findings = []Finding{
+					{Subject: "P3", RecordID: "B4", Message: "active autopurchase block has no end, longer than the 7-day maximum", Details: map[string]any{
+						"type": "autopurchase", "days": nil, "max_days": n("7"), "started_at": "2025-11-01T00:00:00+09:00", "ended_at": nil,
+					}},
+				}
+				google := res(c[2], StatusFail, 5, "")
+				google.Findings = []Finding{
+					{Subject: "P2", RecordID: "L2", Message: "google linking has no email: only white space", Details: map[string]any{"provider": "google", "problem": "only white space"}},
+					{Subject: "P4", RecordID: "L4", Message: "google linking has no email: missing", Details: map[string]any{"provider": "google", "problem": "missing"}},
+				}
+				apple := res(c[3], StatusFail, 5, "")
+				apple.Findings = []Finding{
+					{Subject: "P3", RecordID: "L3", Message: "apple linking has no email: null", Details: map[string]any{"provider": "apple", "problem": "null"}},
+				}
+				return []CheckResult{manual, auto, google, apple}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := e.Run(context.Background(), tt.checks, testCohorts(t), now, tt.selected)
+			want := &Results{AsOf: now, Cohorts: wantCohorts, Checks: tt.want(tt.checks)}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Run (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRunNoEmail makes sure no email value reaches a finding of the built-in
+// email policy, whatever the record holds.
+func TestRunNoEmail(t *testing.T) {
+	e := newEngine(t)
+	links := records(t, "linkings")
+	links = append(links,
+		map[string]any{"id": "L6", "provider": "google", "user_id": "P6", "email": n("12345"), "deletedAt": nil},
+		map[string]any{"id": "L7", "provider": "google", "user_id": "P7", "email": map[string]any{"address": "p7@example.com"}, "deletedAt": nil},
+	)
+	got := e.Run(context.Background(), []*config.Check{chk("c", "gamepot.linkings.email_required", "links")},
+		[]fetch.Cohort{{Name: "links", Records: links}}, now, nil)
+	if len(got.Checks[0].Findings) != 4 {
+		t.Fatalf("findings = %+v, want 4", got.Checks[0].Findings)
+	}
+	b, err := json.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"example.com", "12345"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("results hold email value %q:\n%s", secret, b)
+		}
+	}
+}
+
+func TestWhere(t *testing.T) {
+	cohorts := []*config.Cohort{
+		{Name: "active", Where: "record.status == 1"},
+		{Name: "old", Where: "time.parse_rfc3339_ns(record.startedAt) + 30 * 86400000000000 < input.now_ns"},
+		{Name: "several", Where: "record.type == \"manual\"\nrecord.endedAt == null # unbounded"},
+		{Name: "clock", Where: `input.now == "2026-01-01T00:00:00Z"; time.now_ns() == input.now_ns`},
+		{Name: "nothing", Where: "false"},
+		{Name: "library", Where: `data.test.lib.name(record) != "(no name)"`},
+		{Name: "everything"},
+		{Name: "strict", Where: "time.parse_rfc3339_ns(record.startedAt) > 0"},
+	}
+	e := newEngine(t, cohorts...)
+	blocks := records(t, "memberblock")
+	ids := func(recs []map[string]any) []string {
+		out := []string{}
+		for _, r := range recs {
+			out = append(out, r["id"].(string))
+		}
+		return out
+	}
+	tests := []struct {
+		cohort  *config.Cohort
+		records []map[string]any
+		want    []string
+		wantErr string
+	}{
+		{cohort: cohorts[0], records: blocks, want: []string{"B3", "B1", "B4", "B5"}},
+		{cohort: cohorts[1], records: blocks, want: []string{"B3", "B1", "B2", "B4"}},
+		{cohort: cohorts[2], records: blocks, want: []string{"B3", "B2"}},
+		{cohort: cohorts[3], records: blocks, want: []string{"B3", "B1", "B2", "B4", "B5"}},
+		{cohort: cohorts[4], records: blocks, want: []string{}},
+		{cohort: cohorts[5], records: records(t, "chat_members"), want: []string{"P2"}},
+		{cohort: cohorts[6], records: blocks, want: []string{"B3", "B1", "B2", "B4", "B5"}},
+		{cohort: cohorts[7], records: blocks, want: []string{"B3", "B1", "B2", "B4", "B5"}},
+		{cohort: cohorts[0], records: nil, want: []string{}},
+		{
+			cohort: cohorts[7], records: records(t, "bad_times"),
+			wantErr: `evaluate where of cohort "strict": cohort.strict.where:1: eval_builtin_error: time.parse_rfc3339_ns: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`,
+		},
+		{
+			cohort: &config.Cohort{Name: "undeclared", Where: "true"}, records: blocks,
+			wantErr: `cohort "undeclared": its where was not compiled by New`,
+		},
+		{
+			cohort: &config.Cohort{Name: "active", Where: "record.status == 2"}, records: blocks,
+			wantErr: `cohort "active": its where was not compiled by New`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cohort.Name, func(t *testing.T) {
+			got, err := e.Where(context.Background(), tt.cohort, tt.records, now)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("Where error = %v, want %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Where: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, ids(got)); diff != "" {
+				t.Errorf("Where kept (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNewCompileError(t *testing.T) {
+	tests := []struct {
+		dir  string
+		want string
+	}{
+		{"parse", `3 errors occurred:
+testdata/compile/parse/bad.rego:4: rego_parse_error: illegal token
+	msg := "unterminated
+	       ^
+testdata/compile/parse/bad.rego:4: rego_parse_error: non-terminated string
+	msg := "unterminated
+	       ^
+testdata/compile/parse/worse.rego:5: rego_parse_error: unexpected } token
+	}
+	^`},
+		{"several", `2 errors occurred:
+testdata/compile/several/a.rego:4: rego_unsafe_var_error: var y is unsafe
+testdata/compile/several/sub/b.rego:4: rego_unsafe_var_error: var z is unsafe`},
+		// The sandbox: no network, no environment.
+		{"http", `1 error occurred: testdata/compile/http/fetch.rego:4: rego_type_error: undefined function http.send`},
+		{"net", `2 errors occurred:
+testdata/compile/net/lookup.rego:4: rego_type_error: undefined function net.lookup_ip_addr
+testdata/compile/net/lookup.rego:8: rego_type_error: undefined function net.cidr_contains`},
+		{"runtime", `1 error occurred: testdata/compile/runtime/env.rego:3: rego_type_error: undefined function opa.runtime`},
+		{"collide", `1 error occurred: testdata/compile/collide/mine.rego:2: rego_compile_error: package gamepot.blocks.max_duration is a built-in policy; give this package another name`},
+		{"function", `1 error occurred: testdata/compile/function/f.rego:3: rego_compile_error: deny of package test.fn is a function; deny and warn must be sets or arrays`},
+		{"metadata", `2 errors occurred:
+testdata/compile/metadata/datasets.rego:1: rego_compile_error: custom.datasets of package test.datasets_string is not a list
+testdata/compile/metadata/params.rego:1: rego_compile_error: custom.params of package test.params_list is not an object of parameter defaults`},
+		{"reserved", `1 error occurred: testdata/compile/reserved/sneaky.rego:1: rego_compile_error: package gpaudit_internal.where.c0 is reserved for gpaudit`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			// The where is fine: the policies' errors come alone.
+			cohorts := []*config.Cohort{{Name: "ok", Where: "record.status == 1"}}
+			_, err := New(context.Background(), Options{Builtin: policies.FS, UserDir: filepath.Join("testdata", "compile", tt.dir), Cohorts: cohorts})
+			var ce *CompileError
+			if !errors.As(err, &ce) {
+				t.Fatalf("New error = %T %v, want *CompileError", err, err)
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNewWhereError(t *testing.T) {
+	cohorts := []*config.Cohort{
+		{Name: "parse", Where: "record.x =="},
+		{Name: "fine", Where: "record.x == 1"},
+		{Name: "unsafe", Where: "y == 1"},
+		{Name: "http", Where: `http.send({"method": "GET", "url": "https://example.com"})`},
+		{Name: "break_out", Where: "true }\nfoo if { true"},
+		{Name: "package", Where: "package x"},
+		{Name: "import", Where: "import data.foo"},
+		{Name: "comment", Where: "# only a comment"},
+		{Name: "second_line", Where: "record.x == 1\nrecord.y ==\n"},
+	}
+	_, err := New(context.Background(), Options{Builtin: policies.FS, UserDir: filepath.Join("testdata", "policies"), Cohorts: cohorts})
+	var first *WhereError
+	if !errors.As(err, &first) || first.Cohort != "parse" {
+		t.Fatalf("New error = %v, want the first *WhereError for cohort parse", err)
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("New error = %T, want joined errors", err)
+	}
+	got := map[string]string{}
+	for _, err := range joined.Unwrap() {
+		var we *WhereError
+		if !errors.As(err, &we) {
+			t.Fatalf("joined error %T %v, want *WhereError", err, err)
+		}
+		got[we.Cohort] = we.Error()
+	}
+	want := map[string]string{
+		"parse": `cohort "parse": where: 1 error occurred: cohort.parse.where:1: rego_parse_error: unexpected eof token
+	record.x ==
+	          ^`,
+		"unsafe":    `cohort "unsafe": where: 1 error occurred: cohort.unsafe.where:1: rego_unsafe_var_error: var y is unsafe`,
+		"http":      `cohort "http": where: 1 error occurred: cohort.http.where:1: rego_type_error: undefined function http.send`,
+		"break_out": "cohort \"break_out\": where: 1 error occurred: cohort.break_out.where:1: rego_parse_error: unexpected } token\n\ttrue }\n\t     ^",
+		"package":   `cohort "package": where: 1 error occurred: cohort.package.where:1: rego_parse_error: a where holds only expressions over record, not package x`,
+		"import":    `cohort "import": where: 1 error occurred: cohort.import.where:1: rego_parse_error: a where holds only expressions over record, not import data.foo`,
+		"comment":   `cohort "comment": where: 1 error occurred: cohort.comment.where:1: rego_parse_error: empty where expression`,
+		"second_line": `cohort "second_line": where: 1 error occurred: cohort.second_line.where:3: rego_parse_error: unexpected eof token
+	record.y ==
+	          ^`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("where errors (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewWithoutUserDir(t *testing.T) {
+	e, err := New(context.Background(), Options{Builtin: policies.FS, UserDir: filepath.Join(t.TempDir(), "policies")})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	for pkg, want := range map[string]bool{
+		"gamepot.blocks.max_duration":     true,
+		"gamepot.linkings.email_required": true,
+		"gamepot.blocks":                  false,
+		"test.pass":                       false,
+	} {
+		if got := e.HasPolicy(pkg); got != want {
+			t.Errorf("HasPolicy(%q) = %v, want %v", pkg, got, want)
+		}
+	}
+}
+
+func TestPolicies(t *testing.T) {
+	got := newEngine(t).Policies()
+	for i, p := range got {
+		// The built-in descriptions are the policies' own text; it is enough
+		// that they are there.
+		if p.Builtin {
+			if p.Description == "" {
+				t.Errorf("%s has no description", p.Name)
+			}
+			got[i].Description = ""
+		}
+	}
+	user := func(name, file string) Policy {
+		return Policy{Name: name, Params: map[string]any{}, File: filepath.Join("testdata", "policies", "test", file)}
+	}
+	want := []Policy{
+		{
+			Name: "gamepot.blocks.max_duration", Title: "Active blocks last no longer than max_days",
+			Datasets: []string{"memberblock", "user_block"}, Params: map[string]any{"max_days": n("30"), "type": "manual"},
+			Builtin: true, File: "builtin:gamepot/blocks/max_duration.rego",
+		},
+		{
+			Name: "gamepot.linkings.email_required", Title: "Live linkings of a provider carry an email",
+			Datasets: []string{"linkings"}, Params: map[string]any{"provider": "google"},
+			Builtin: true, File: "builtin:gamepot/linkings/email_required.rego",
+		},
+		user("test.array", "array.rego"),
+		user("test.check", "check.rego"),
+		user("test.clock", "clock.rego"),
+		{
+			Name: "test.fail", Title: "Findings in every shape",
+			Description: "Denies with a plain string and with objects, out of order, to test normalization and sorting.",
+			Datasets:    []string{"memberblock"}, Params: map[string]any{}, File: "testdata/policies/test/fail.rego",
+		},
+		user("test.join", "join.rego"),
+		user("test.malformed.nomsg", "malformed_nomsg.rego"),
+		user("test.malformed.number", "malformed.rego"),
+		user("test.malformed.shape", "malformed_shape.rego"),
+		user("test.malformed.subject", "malformed_subject.rego"),
+		user("test.malformed.warn", "malformed_warn.rego"),
+		{
+			Name: "test.params", Title: "Echo params", Description: "Denies once with the params it was given.",
+			Datasets: []string{"linkings", "memberblock"},
+			Params:   map[string]any{"limit": n("10"), "mode": "strict", "nested": map[string]any{"depth": n("2")}},
+			File:     "testdata/policies/test/params.rego",
+		},
+		user("test.params_none", "params_none.rego"),
+		user("test.pass", "pass.rego"),
+		user("test.runtime", "runtime.rego"),
+		user("test.strict", "strict.rego"),
+		user("test.undefined", "undefined.rego"),
+		user("test.warn", "warn.rego"),
+		user("test.warn_only", "warn_only.rego"),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Policies (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunRecordNotJSON(t *testing.T) {
+	e := newEngine(t)
+	c := chk("c", "test.pass", "odd")
+	got := e.Run(context.Background(), []*config.Check{c},
+		[]fetch.Cohort{{Name: "odd", Source: "gamepot.main", Dataset: "linkings", Records: []map[string]any{{"id": make(chan int)}}}}, now, nil)
+	want := &Results{
+		AsOf:    now,
+		Cohorts: []CohortResult{{Name: "odd", Source: "gamepot.main", Dataset: "linkings", Records: 1, Status: "ok"}},
+		Checks:  []CheckResult{res(c, StatusError, 0, "cohort odd: convert record 0: ast: interface conversion: json: unsupported type: chan int")},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Run (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,291 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/fetch"
+)
+
+// Run evaluates each check over its cohort with now as the clock and returns
+// the results in the order given. A check that selected rejects is skipped
+// (a nil selected selects every check). A check whose cohorts are missing or
+// failed to load, whose policy is unknown, fails at run time or returns
+// malformed findings has status error; the other checks still run.
+func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetch.Cohort, now time.Time, selected func(*config.Check) bool) *Results {
+	res := &Results{
+		AsOf:    now,
+		Cohorts: make([]CohortResult, 0, len(cohorts)),
+		Checks:  make([]CheckResult, 0, len(checks)),
+	}
+	loaded := map[string]*loadedCohort{}
+	for i := range cohorts {
+		c := &cohorts[i]
+		cr := CohortResult{Name: c.Name, Source: c.Source, Dataset: c.Dataset, Status: "ok"}
+		if c.Err != nil {
+			cr.Status, cr.Error = "error", c.Err.Error()
+		} else {
+			cr.Records = len(c.Records)
+		}
+		res.Cohorts = append(res.Cohorts, cr)
+		if _, dup := loaded[c.Name]; !dup {
+			loaded[c.Name] = &loadedCohort{cohort: c}
+		}
+	}
+	clock := newClock(now)
+	for _, chk := range checks {
+		res.Checks = append(res.Checks, e.runCheck(ctx, chk, loaded, clock, selected))
+	}
+	return res
+}
+
+// loadedCohort converts a cohort's records to an AST value once, on first
+// use, and shares it with every check that reads the cohort.
+type loadedCohort struct {
+	cohort *fetch.Cohort
+	value  *ast.Term
+	err    error
+}
+
+func (l *loadedCohort) records() (*ast.Term, error) {
+	if l.value == nil && l.err == nil {
+		v, err := recordsValue(l.cohort.Records)
+		l.value, l.err = ast.NewTerm(v), err
+	}
+	return l.value, l.err
+}
+
+// recordsValue converts records one by one: ast.InterfaceToValue, given the
+// whole slice, would round-trip it through JSON. Every field is converted
+// although a policy reads few: an AST array hashes its elements, so OPA's lazy
+// objects would be converted whole on the spot anyway.
+func recordsValue(records []map[string]any) (ast.Value, error) {
+	terms := make([]*ast.Term, len(records))
+	for i, r := range records {
+		v, err := ast.InterfaceToValue(r)
+		if err != nil {
+			return nil, fmt.Errorf("convert record %d: %w", i, err)
+		}
+		terms[i] = ast.NewTerm(v)
+	}
+	return ast.NewArray(terms...), nil
+}
+
+// clock holds the input terms of the evaluation clock, built once per run.
+type clock struct {
+	time  time.Time
+	now   *ast.Term
+	nowNS *ast.Term
+}
+
+func newClock(now time.Time) clock {
+	return clock{
+		time:  now,
+		now:   ast.StringTerm(now.UTC().Format(time.RFC3339Nano)),
+		nowNS: ast.NumberTerm(json.Number(strconv.FormatInt(now.UnixNano(), 10))),
+	}
+}
+
+func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[string]*loadedCohort, clock clock, selected func(*config.Check) bool) CheckResult {
+	cr := CheckResult{
+		Name:     chk.Name,
+		Title:    chk.Title,
+		Policy:   chk.Policy,
+		Cohort:   chk.Cohort,
+		Severity: chk.Severity,
+		Tags:     slices.Clone(chk.Tags),
+		File:     chk.File,
+		Findings: []Finding{},
+		Warnings: []Finding{},
+	}
+	fail := func(format string, args ...any) CheckResult {
+		cr.Status, cr.Error = StatusError, fmt.Sprintf(format, args...)
+		return cr
+	}
+	if selected != nil && !selected(chk) {
+		cr.Status = StatusSkip
+		return cr
+	}
+	p, ok := e.policies[chk.Policy]
+	if !ok {
+		if e.libraries[chk.Policy] {
+			return fail("policy %s defines neither deny nor warn", chk.Policy)
+		}
+		return fail("unknown policy %s", chk.Policy)
+	}
+	records, err := cohortRecords(loaded, chk.Cohort)
+	if err != nil {
+		return fail("%v", err)
+	}
+	// with keys in sorted order, so the first failing one is always the same.
+	with := ast.NewObject()
+	for _, key := range slices.Sorted(maps.Keys(chk.With)) {
+		v, err := cohortRecords(loaded, chk.With[key])
+		if err != nil {
+			return fail("with %s: %v", key, err)
+		}
+		with.Insert(ast.StringTerm(key), v)
+	}
+	cr.Records = len(loaded[chk.Cohort].cohort.Records)
+
+	params := maps.Clone(p.info.Params)
+	maps.Copy(params, chk.Params)
+	paramsValue, err := ast.InterfaceToValue(params)
+	if err != nil {
+		return fail("policy %s: convert params: %v", chk.Policy, err)
+	}
+	tags := make([]*ast.Term, len(chk.Tags))
+	for i, t := range chk.Tags {
+		tags[i] = ast.StringTerm(t)
+	}
+	input := ast.NewObject(
+		ast.Item(ast.InternedTerm("records"), records),
+		ast.Item(ast.InternedTerm("params"), ast.NewTerm(paramsValue)),
+		ast.Item(ast.InternedTerm("cohorts"), ast.NewTerm(with)),
+		ast.Item(ast.InternedTerm("now"), clock.now),
+		ast.Item(ast.InternedTerm("now_ns"), clock.nowNS),
+		ast.Item(ast.InternedTerm("check"), ast.ObjectTerm(
+			ast.Item(ast.InternedTerm("name"), ast.StringTerm(chk.Name)),
+			ast.Item(ast.InternedTerm("severity"), ast.StringTerm(chk.Severity)),
+			ast.Item(ast.InternedTerm("tags"), ast.ArrayTerm(tags...)),
+		)),
+	)
+	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(clock.time))
+	if err != nil {
+		return fail("evaluate policy %s: %v", chk.Policy, err)
+	}
+	if len(rs) != 1 {
+		return fail("evaluate policy %s: %d results, want 1", chk.Policy, len(rs))
+	}
+	for _, kind := range []string{"deny", "warn"} {
+		found, err := findings(rs[0].Bindings[kind])
+		if err != nil {
+			return fail("policy %s: %s %v", chk.Policy, kind, err)
+		}
+		sortFindings(found)
+		if kind == "deny" {
+			cr.Findings = found
+		} else {
+			cr.Warnings = found
+		}
+	}
+	cr.Status = StatusPass
+	if len(cr.Findings) > 0 {
+		cr.Status = StatusFail
+	}
+	return cr
+}
+
+// cohortRecords returns the shared records value of the named cohort, or why
+// it has none.
+func cohortRecords(loaded map[string]*loadedCohort, name string) (*ast.Term, error) {
+	l, ok := loaded[name]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("cohort %s was not loaded", name)
+	case l.cohort.Err != nil:
+		return nil, fmt.Errorf("cohort %s: %v", name, l.cohort.Err)
+	}
+	v, err := l.records()
+	if err != nil {
+		return nil, fmt.Errorf("cohort %s: %v", name, err)
+	}
+	return v, nil
+}
+
+// findings normalizes the value the query bound for deny or warn: an array
+// holding the rule's value, or empty when the rule is undefined.
+func findings(bound any) ([]Finding, error) {
+	wrapped, _ := bound.([]any)
+	if len(wrapped) == 0 {
+		return []Finding{}, nil
+	}
+	elems, ok := wrapped[0].([]any)
+	if !ok {
+		return nil, fmt.Errorf("is %s, not a set or an array", show(wrapped[0]))
+	}
+	out := make([]Finding, 0, len(elems))
+	for _, el := range elems {
+		f, ok := finding(el)
+		if !ok {
+			return nil, fmt.Errorf("element %s is neither a string nor an object with a string msg (and string subject and record_id)", show(el))
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func finding(el any) (Finding, bool) {
+	switch v := el.(type) {
+	case string:
+		return Finding{Message: v, Details: map[string]any{}}, true
+	case map[string]any:
+		msg, ok := v["msg"].(string)
+		if !ok {
+			return Finding{}, false
+		}
+		f := Finding{Message: msg, Details: make(map[string]any, len(v))}
+		for k, x := range v {
+			switch k {
+			case "msg":
+			case "subject":
+				if f.Subject, ok = optionalString(x); !ok {
+					return Finding{}, false
+				}
+			case "record_id":
+				if f.RecordID, ok = optionalString(x); !ok {
+					return Finding{}, false
+				}
+			default:
+				f.Details[k] = x
+			}
+		}
+		return f, true
+	}
+	return Finding{}, false
+}
+
+// optionalString accepts null as "": a policy that copies a record's null id
+// still gives a usable finding.
+func optionalString(v any) (string, bool) {
+	if v == nil {
+		return "", true
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+// show renders a value a policy returned, cut short: a reason is one line,
+// and a long value may hold more of a record than the reader needs.
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	const max = 80
+	if s := string(b); len(s) > max {
+		return strings.ToValidUTF8(s[:max], "") + "…"
+	}
+	return string(b)
+}
+
+func sortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			strings.Compare(a.Subject, b.Subject),
+			strings.Compare(a.RecordID, b.RecordID),
+			strings.Compare(a.Message, b.Message),
+		)
+	})
+}

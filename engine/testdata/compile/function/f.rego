@@ -1,0 +1,5 @@
+package test.fn
+
+deny(x) := x
+
+warn contains "fine"

@@ -1,0 +1,5 @@
+package test.bad
+
+deny contains msg if {
+	msg := "unterminated
+}

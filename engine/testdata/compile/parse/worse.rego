@@ -1,0 +1,5 @@
+package test.worse
+
+deny contains "x" if {
+	input.a ==
+}

@@ -1,0 +1,3 @@
+package gpaudit_internal.where.c0
+
+keep contains 0

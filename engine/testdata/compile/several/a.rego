@@ -1,0 +1,5 @@
+package test.several.a
+
+deny contains x if {
+	x := y
+}

@@ -1,0 +1,5 @@
+package test.several.b
+
+deny contains "b" if {
+	z == 1
+}

@@ -1,0 +1,4 @@
+package test.array
+
+# deny may be an array; its order is not kept, findings are sorted.
+deny := ["second", "first"]

@@ -1,0 +1,3 @@
+package test.malformed.number
+
+deny contains 42

@@ -1,0 +1,3 @@
+package test.malformed.nomsg
+
+deny contains {"message": "msg is spelled wrong", "subject": "P1"}

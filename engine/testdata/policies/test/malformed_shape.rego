@@ -1,0 +1,3 @@
+package test.malformed.shape
+
+deny := {"msg": "an object, not a set"}

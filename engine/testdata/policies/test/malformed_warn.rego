@@ -1,0 +1,3 @@
+package test.malformed.warn
+
+warn contains ["an", "array"]

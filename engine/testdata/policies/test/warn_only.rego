@@ -1,0 +1,3 @@
+package test.warn_only
+
+warn contains "only a warning"

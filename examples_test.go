@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// asOf pins the clock of every example run so the golden reports hold.
+const asOf = "2026-11-22T00:00:00Z"
+
+// runCLI runs gpaudit in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{
+		stdout:  &out,
+		stderr:  &errOut,
+		environ: []string{},
+		now:     func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
+	}
+	code = run(context.Background(), args, e)
+	return code, out.String(), errOut.String()
+}
+
+// TestExamples runs every folder under examples/ the way its README section
+// does, offline against its bundled snapshot, and compares the JSON report
+// with testdata/examples/NAME.json (refresh with -update).
+func TestExamples(t *testing.T) {
+	dirs, err := filepath.Glob("examples/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, dir := range dirs {
+		if hcl, _ := filepath.Glob(filepath.Join(dir, "*.hcl")); len(hcl) == 0 {
+			continue
+		}
+		n++
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			if code, _, stderr := runCLI(t, "validate", dir); code != exitOK {
+				t.Fatalf("validate %s: exit %d\n%s", dir, code, stderr)
+			}
+			code, stdout, stderr := runCLI(t, "check", "--snapshot", filepath.Join(dir, "snapshot"),
+				"--as-of", asOf, "--format", "json", dir)
+			if code != exitOK && code != exitFailed {
+				t.Fatalf("check %s: exit %d\n%s", dir, code, stderr)
+			}
+			var doc struct {
+				Checks []struct {
+					Name, Status string
+					Findings     []json.RawMessage
+				}
+			}
+			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+				t.Fatalf("check %s: report is not JSON: %v", dir, err)
+			}
+			for _, c := range doc.Checks {
+				if c.Status != "pass" && c.Status != "fail" {
+					t.Errorf("check %s in %s: status %s", c.Name, dir, c.Status)
+				}
+			}
+			golden(t, filepath.Join("testdata", "examples", name+".json"), stdout)
+			testRego(t, filepath.Join(dir, "policies"))
+		})
+	}
+	if n == 0 {
+		t.Fatal("no example folders found under examples/")
+	}
+}
+
+// testRego runs the Rego unit tests in dir, if it exists.
+func testRego(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := os.Stat(dir); err != nil {
+		return
+	}
+	results, err := tester.Run(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("rego tests in %s: %v", dir, err)
+	}
+	for _, r := range results {
+		if r.Fail || r.Error != nil {
+			t.Errorf("%s:%d: %s.%s failed: %v", r.Location.File, r.Location.Row, r.Package, r.Name, r.Error)
+		}
+	}
+	if len(results) == 0 {
+		t.Errorf("no rego tests in %s", dir)
+	}
+}
+
+// golden compares got with the file at path, or rewrites it under -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test -update to create it): %v", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the output; run go test -update and review the diff\n--- got ---\n%s", path, got)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gpaudit/gpaudit/config"
+)
+
+func runFmt(_ context.Context, name string, args []string, e *env) error {
+	var check, noColor bool
+	fs := newFlagSet(name, "fmt [--check] [DIR]", e)
+	fs.BoolVar(&check, "check", false, "change nothing; list the files that would change and exit 1 if any")
+	fs.BoolVar(&noColor, "no-color", false, "no colour in diagnostics")
+	dir, done, err := parseFlags(fs, args)
+	if err != nil || done {
+		return err
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*.hcl"))
+	if err != nil || len(paths) == 0 {
+		return usageErrorf("fmt: no *.hcl files in %s", dir)
+	}
+	files := map[string]*hcl.File{}
+	var diags hcl.Diagnostics
+	type change struct {
+		path string
+		out  []byte
+		mode os.FileMode
+	}
+	var changes []change
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return runtimeErrorf("fmt: %v", err)
+		}
+		out, d := config.Format(p, src)
+		if d.HasErrors() {
+			diags = append(diags, d...)
+			files[p] = &hcl.File{Bytes: src}
+			continue
+		}
+		if !bytes.Equal(src, out) {
+			st, err := os.Stat(p)
+			if err != nil {
+				return runtimeErrorf("fmt: %v", err)
+			}
+			changes = append(changes, change{p, out, st.Mode().Perm()})
+		}
+	}
+	if diags.HasErrors() {
+		cf := configFlags{noColor: noColor}
+		return reportDiags(e, files, diags, cf.colorFor(e.stderrTTY, e))
+	}
+	for _, c := range changes {
+		fmt.Fprintln(e.stdout, c.path)
+		if check {
+			continue
+		}
+		if err := writeFileAtomic(c.path, c.out, c.mode); err != nil {
+			return runtimeErrorf("fmt: %v", err)
+		}
+	}
+	if check && len(changes) > 0 {
+		return exitCode(exitFailed)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data through a temporary file in the
+// same folder, so an interrupted fmt never leaves half a file.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

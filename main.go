@@ -1,0 +1,109 @@
+// Command gpaudit is a declarative audit and policy checker for game-player
+// data in NAVER Cloud GAMEPOT and Ncloud Chat.
+//
+// HCL files declare sources, cohorts and checks; gpaudit reads the cohorts
+// (from the APIs or a snapshot), evaluates each check's Rego policy with OPA
+// and reports findings as text, JSON or JUnit. main wires config → fetch →
+// engine → report and is the only place that exits.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+)
+
+// version is gpaudit's version; release builds set it with -ldflags.
+var version = "0.1.0"
+
+// Exit codes, as SPEC.md fixes them for every command.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	exitRuntime = 3
+)
+
+// env is what a command may touch of the outside world. Commands never
+// reach for os.Stdout, os.Environ or time.Now themselves, so tests can run
+// them in-process with fixed inputs.
+type env struct {
+	stdout, stderr io.Writer
+	environ        []string
+	now            func() time.Time
+	// stdoutTTY and stderrTTY say whether colour and progress make sense.
+	stdoutTTY, stderrTTY bool
+}
+
+// exitError carries an exit code up to main, with the message already
+// printed (silent) or still to print.
+type exitError struct {
+	code   int
+	err    error
+	silent bool
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErrorf is a bad flag, argument or configuration: exit 2.
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// runtimeErrorf is a failure while running: exit 3.
+func runtimeErrorf(format string, args ...any) error {
+	return &exitError{code: exitRuntime, err: fmt.Errorf(format, args...)}
+}
+
+// exitCode ends a command with a code whose cause has been reported already.
+func exitCode(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return &exitError{code: code, silent: true}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := &env{
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		environ:   os.Environ(),
+		now:       time.Now,
+		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
+		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
+	}
+	code := run(ctx, os.Args[1:], e)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a command and turns its error into an exit code.
+func run(ctx context.Context, args []string, e *env) int {
+	err := dispatch(ctx, args, e)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		ee = &exitError{code: exitRuntime, err: err}
+	}
+	if !ee.silent && ee.err != nil {
+		fmt.Fprintf(e.stderr, "gpaudit: %v\n", ee.err)
+	}
+	return ee.code
+}

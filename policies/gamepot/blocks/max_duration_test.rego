@@ -1,0 +1,218 @@
+package gamepot.blocks.max_duration_test
+
+import data.gamepot.blocks.max_duration
+
+now := "2026-01-01T00:00:00Z"
+
+defaults := {"max_days": 30, "type": "manual"}
+
+# block is an active manual block of 76 days, with the given fields replaced.
+block(fields) := object.union(
+	{
+		"id": "B1",
+		"member_id": "P1",
+		"type": "manual",
+		"status": 1,
+		"deleted": false,
+		"message": null,
+		"startedAt": "2025-12-01T00:00:00Z",
+		"endedAt": "2026-02-15T00:00:00Z",
+	},
+	fields,
+)
+
+deny(records) := result if {
+	result := max_duration.deny with input as {
+		"records": records,
+		"params": defaults,
+		"now": now,
+		"now_ns": time.parse_rfc3339_ns(now),
+	}
+}
+
+deny_with(records, params) := result if {
+	result := max_duration.deny with input as {
+		"records": records,
+		"params": params,
+		"now": now,
+		"now_ns": time.parse_rfc3339_ns(now),
+	}
+}
+
+test_longer_than_max_days_is_denied if {
+	deny([block({})]) == {{
+		"msg": "active manual block lasts 76 days, longer than the 30-day maximum",
+		"subject": "P1",
+		"record_id": "B1",
+		"type": "manual",
+		"days": 76,
+		"max_days": 30,
+		"started_at": "2025-12-01T00:00:00Z",
+		"ended_at": "2026-02-15T00:00:00Z",
+	}}
+}
+
+test_exactly_max_days_is_allowed if {
+	count(deny([block({"startedAt": "2025-12-15T00:00:00Z", "endedAt": "2026-01-14T00:00:00Z"})])) == 0
+}
+
+test_one_nanosecond_over_max_days_is_denied if {
+	some finding in deny([block({"startedAt": "2025-12-15T00:00:00Z", "endedAt": "2026-01-14T00:00:00.000000001Z"})])
+	finding.days == 30.01
+	finding.msg == "active manual block lasts 30.01 days, longer than the 30-day maximum"
+}
+
+# As strings the two ends differ by more than 30 days; as instants, exactly 30.
+test_offsets_are_compared_as_instants if {
+	count(deny([block({"startedAt": "2025-12-15T09:00:00+09:00", "endedAt": "2026-01-14T00:00:00Z"})])) == 0
+	count(deny([block({"startedAt": "2025-12-14T15:00:00-09:00", "endedAt": "2026-01-14T00:00:00Z"})])) == 0
+	count(deny([block({"startedAt": "2025-12-15T08:59:59+09:00", "endedAt": "2026-01-14T00:00:00Z"})])) == 1
+	count(deny([block({"startedAt": "2025-12-15T00:00:00Z", "endedAt": "2026-01-14T09:00:00+09:00"})])) == 0
+}
+
+test_null_end_is_unbounded if {
+	deny([block({"endedAt": null})]) == {{
+		"msg": "active manual block has no end, longer than the 30-day maximum",
+		"subject": "P1",
+		"record_id": "B1",
+		"type": "manual",
+		"days": null,
+		"max_days": 30,
+		"started_at": "2025-12-01T00:00:00Z",
+		"ended_at": null,
+	}}
+}
+
+test_missing_end_is_unbounded if {
+	record := object.remove(block({}), ["endedAt"])
+	some finding in deny([record])
+	finding.days == null
+}
+
+test_unbounded_block_started_yesterday_is_denied if {
+	count(deny([block({"startedAt": "2025-12-31T00:00:00Z", "endedAt": null})])) == 1
+}
+
+test_other_type_is_ignored if {
+	count(deny([block({"type": "autopurchase"})])) == 0
+	count(deny([block({"type": "autopurchase", "endedAt": null})])) == 0
+}
+
+test_type_param_selects_the_type if {
+	records := [block({"id": "B1"}), block({"id": "B2", "type": "autopurchase"})]
+	findings := deny_with(records, {"max_days": 30, "type": "autopurchase"})
+	{finding.record_id | some finding in findings} == {"B2"}
+	some finding in findings
+	finding.msg == "active autopurchase block lasts 76 days, longer than the 30-day maximum"
+}
+
+test_max_days_param if {
+	count(deny_with([block({})], {"max_days": 76, "type": "manual"})) == 0
+	count(deny_with([block({})], {"max_days": 75.5, "type": "manual"})) == 1
+}
+
+test_deleted_block_is_ignored if {
+	count(deny([block({"deleted": true})])) == 0
+	count(deny([block({"deleted": true, "endedAt": null})])) == 0
+	count(deny([object.remove(block({}), ["deleted"])])) == 0
+	count(deny([block({"deleted": null})])) == 0
+}
+
+test_inactive_block_is_ignored if {
+	count(deny([block({"status": 2})])) == 0
+	count(deny([block({"status": 2, "endedAt": null})])) == 0
+	count(deny([object.remove(block({}), ["status"])])) == 0
+}
+
+test_block_ended_in_the_past_is_ignored if {
+	count(deny([block({"startedAt": "2024-01-01T00:00:00Z", "endedAt": "2025-06-01T00:00:00Z"})])) == 0
+}
+
+test_block_ending_now_is_ignored if {
+	count(deny([block({"startedAt": "2024-01-01T00:00:00Z", "endedAt": now})])) == 0
+	count(deny([block({"startedAt": "2024-01-01T00:00:00Z", "endedAt": "2026-01-01T00:00:00.000000001Z"})])) == 1
+}
+
+test_bad_start_is_skipped if {
+	bad := [
+		object.remove(block({}), ["startedAt"]),
+		block({"startedAt": null}),
+		block({"startedAt": ""}),
+		block({"startedAt": 1700000000}),
+		block({"startedAt": "Mon May 11 2020 12:02:00 GMT+0900 (GMT+09:00)"}),
+		block({"startedAt": "2025-02-29T00:00:00Z"}),
+		block({"startedAt": "2025-13-01T00:00:00Z"}),
+	]
+	count(deny(bad)) == 0
+	unbounded := [object.union(record, {"endedAt": null}) | some record in bad]
+	count(deny(unbounded)) == 0
+}
+
+test_bad_end_is_skipped if {
+	count(deny([block({"endedAt": "someday"})])) == 0
+	count(deny([block({"endedAt": 1800000000})])) == 0
+	count(deny([block({"endedAt": "2026-02-30T00:00:00Z"})])) == 0
+}
+
+test_start_after_end_is_not_denied if {
+	count(deny([block({"startedAt": "2026-03-01T00:00:00Z", "endedAt": "2026-02-01T00:00:00Z"})])) == 0
+}
+
+test_missing_ids_give_empty_strings if {
+	record := object.remove(block({"id": 7}), ["member_id"])
+	some finding in deny([record])
+	finding.subject == ""
+	finding.record_id == ""
+}
+
+test_every_violation_is_a_finding if {
+	records := [
+		block({"id": "B1", "member_id": "P1"}),
+		block({"id": "B2", "member_id": "P1", "endedAt": null}),
+		block({"id": "B3", "member_id": "P2", "status": 2}),
+		block({"id": "B4", "member_id": "P3"}),
+	]
+	{[finding.subject, finding.record_id] | some finding in deny(records)} == {["P1", "B1"], ["P1", "B2"], ["P3", "B4"]}
+}
+
+test_instant_accepts_valid_timestamps if {
+	max_duration.instant("2025-07-23T00:00:00+09:00") == time.parse_rfc3339_ns("2025-07-22T15:00:00Z")
+	max_duration.instant("2024-02-29T12:00:00Z") == time.parse_rfc3339_ns("2024-02-29T12:00:00Z")
+	max_duration.instant("2000-02-29T00:00:00Z") == time.parse_rfc3339_ns("2000-02-29T00:00:00Z")
+	max_duration.instant("2025-12-31T23:59:59.123456789-23:59") == time.parse_rfc3339_ns("2025-12-31T23:59:59.123456789-23:59")
+	max_duration.instant("1678-01-01T00:00:00Z") == time.parse_rfc3339_ns("1678-01-01T00:00:00Z")
+	max_duration.instant("2261-12-31T23:59:59Z") == time.parse_rfc3339_ns("2261-12-31T23:59:59Z")
+}
+
+test_instant_rejects_what_parsing_would_fail_on if {
+	every ts in [
+		null,
+		false,
+		42,
+		["2025-01-01T00:00:00Z"],
+		"",
+		"2025-01-01",
+		"2025-01-01 00:00:00Z",
+		"2025-01-01t00:00:00z",
+		"2025-01-01T00:00:00",
+		"2025-01-01T24:00:00Z",
+		"2025-01-01T00:60:00Z",
+		"2025-01-01T00:00:60Z",
+		"2025-01-32T00:00:00Z",
+		"2025-04-31T00:00:00Z",
+		"2025-00-10T00:00:00Z",
+		"1900-02-29T00:00:00Z",
+		"2025-02-29T00:00:00Z",
+		"2025-01-01T00:00:00+24:00",
+		"2025-01-01T00:00:00+09:60",
+		"2025-01-01T00:00:00+0900",
+		"2025-01-01T00:00:00.Z",
+		"1677-12-31T00:00:00Z",
+		"2262-01-01T00:00:00Z",
+		"0001-01-01T00:00:00Z",
+		" 2025-01-01T00:00:00Z",
+		"2025-01-01T00:00:00Z\n",
+	] {
+		not max_duration.instant(ts)
+	}
+}

@@ -1,0 +1,16 @@
+// Package policies is gpaudit's built-in Rego library, embedded in the binary.
+//
+// Each policy is a Rego v1 package whose OPA METADATA gives its title, a
+// description stating the exact rule, the datasets it reads (custom.datasets)
+// and its parameters with their defaults (custom.params). Each sits beside its
+// _test.rego, so `gpaudit test` and `go test` run the same Rego tests.
+package policies
+
+import "embed"
+
+// FS holds the built-in policies and their Rego tests, by path below this
+// folder, e.g. gamepot/blocks/max_duration.rego and
+// gamepot/blocks/max_duration_test.rego.
+//
+//go:embed gamepot
+var FS embed.FS
