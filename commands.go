@@ -155,9 +155,9 @@ func loadConfig(ctx context.Context, dir string, cf *configFlags, e *env) (*load
 		return nil, reportDiags(e, files, diags, color)
 	}
 	eng, err := engine.New(ctx, engine.Options{
-		Builtin:  policies.FS,
-		UserDir:  filepath.Join(dir, "policies"),
-		Cohorts:  cfg.Cohorts,
+		Builtin: policies.FS,
+		UserDir: filepath.Join(dir, "policies"),
+		Cohorts: cfg.Cohorts,
 	})
 	if err != nil {
 		var we *engine.WhereError
