@@ -15,7 +15,7 @@ import (
 
 func runPolicies(ctx context.Context, name string, args []string, e *env) error {
 	var format string
-	fs := newFlagSet(name, "policies [--format text|json] [DIR]", e)
+	fs := newFlagSet(name, "policies [--format text|json] [DIR]\n\nLists the built-in policies, and with DIR also those in DIR/policies.", e)
 	fs.StringVar(&format, "format", "text", "output format: text or json")
 	dir, done, err := parseFlags(fs, args)
 	if err != nil || done {
@@ -24,7 +24,13 @@ func runPolicies(ctx context.Context, name string, args []string, e *env) error 
 	if format != "text" && format != "json" {
 		return usageErrorf("policies: --format %q: want text or json", format)
 	}
-	eng, err := engine.New(ctx, engine.Options{Builtin: policies.FS, UserDir: filepath.Join(dir, "policies")})
+	// The user's policies are listed only when DIR is named: run from a
+	// folder without HCL, "policies" says what gpaudit ships with.
+	opts := engine.Options{Builtin: policies.FS}
+	if fs.NArg() == 1 {
+		opts.UserDir = filepath.Join(dir, "policies")
+	}
+	eng, err := engine.New(ctx, opts)
 	if err != nil {
 		return usageErrorf("policies: %v", err)
 	}
