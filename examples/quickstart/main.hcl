@@ -40,6 +40,12 @@ cohort "google_links" {
   filter  = { provider = "google" }
 }
 
+cohort "facebook_links" {
+  source  = source.gamepot.main
+  dataset = "linkings"
+  filter  = { provider = "facebook" }
+}
+
 # The chat accounts of the players blocked above: one lookup per player.
 cohort "blocked_in_chat" {
   source  = source.ncloud_chat.main
@@ -68,6 +74,16 @@ check "google_link_email" {
   cohort   = cohort.google_links
   policy   = "gamepot.linkings.email_required"
   params   = { provider = "google" }
+  severity = "medium"
+  tags     = concat(local.compliance, ["linkings"])
+}
+
+# Our facebook login asks for the email scope, so every live link has one.
+check "facebook_link_email" {
+  title    = "Every live facebook link has an email"
+  cohort   = cohort.facebook_links
+  policy   = "gamepot.linkings.email_required"
+  params   = { provider = "facebook" }
   severity = "medium"
   tags     = concat(local.compliance, ["linkings"])
 }
