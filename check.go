@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -59,6 +60,10 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 		t, err := time.Parse(time.RFC3339, o.asOf)
 		if err != nil {
 			return usageErrorf("check: --as-of %q is not an RFC 3339 time such as 2026-11-22T00:00:00Z", o.asOf)
+		}
+		// OPA counts time in int64 nanoseconds, which reach only 1678 to 2262.
+		if t.Year() < 1678 || t.Year() > 2261 {
+			return usageErrorf("check: --as-of %q is outside the years 1678 to 2261 that policies can compute with", o.asOf)
 		}
 		now = t.UTC()
 	}
@@ -192,7 +197,12 @@ func selection(cfg *config.Config, names, tags []string) (func(*config.Check) bo
 			return nil, usageErrorf("check: --check %q: no check of that name is declared", n)
 		}
 	}
-	return func(c *config.Check) bool {
+	for _, t := range tags {
+		if !slices.ContainsFunc(cfg.Checks, func(c *config.Check) bool { return slices.Contains(c.Tags, t) }) {
+			return nil, usageErrorf("check: --tag %q: no check has that tag", t)
+		}
+	}
+	selected := func(c *config.Check) bool {
 		if len(names) > 0 && !slices.Contains(names, c.Name) {
 			return false
 		}
@@ -200,7 +210,15 @@ func selection(cfg *config.Config, names, tags []string) (func(*config.Check) bo
 			return false
 		}
 		return true
-	}, nil
+	}
+	// A run that evaluates nothing would exit 0 and read as a pass.
+	if !slices.ContainsFunc(cfg.Checks, selected) {
+		if len(cfg.Checks) == 0 {
+			return nil, usageErrorf("check: no check is declared, so there is nothing to evaluate")
+		}
+		return nil, usageErrorf("check: --check and --tag together select no check")
+	}
+	return selected, nil
 }
 
 // neededCohorts names the cohorts the selected checks read.
@@ -216,20 +234,11 @@ func neededCohorts(cfg *config.Config, selected func(*config.Check) bool) []stri
 			continue
 		}
 		add(c.Cohort)
-		for _, k := range sortedKeys(c.With) {
+		for _, k := range slices.Sorted(maps.Keys(c.With)) {
 			add(c.With[k])
 		}
 	}
 	return need
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // resultCode maps the results to SPEC's exit code: 3 when anything errored,

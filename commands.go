@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -92,8 +94,7 @@ func newFlagSet(name, usage string, e *env) *pflag.FlagSet {
 func parseFlags(fs *pflag.FlagSet, args []string) (dir string, done bool, err error) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.Usage()
-			return "", true, nil
+			return "", true, nil // pflag has printed the usage already
 		}
 		return "", false, usageErrorf("%s: %v (see 'gpaudit %s --help')", fs.Name(), err, fs.Name())
 	}
@@ -160,18 +161,8 @@ func loadConfig(ctx context.Context, dir string, cf *configFlags, e *env) (*load
 		Cohorts: cfg.Cohorts,
 	})
 	if err != nil {
-		var we *engine.WhereError
-		if errors.As(err, &we) {
-			if c := cfg.Cohort(we.Cohort); c != nil {
-				rng := c.WhereRange
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Invalid where expression",
-					Detail:   we.Err.Error(),
-					Subject:  &rng,
-				})
-				return nil, reportDiags(e, cfg.Files, diags, color)
-			}
+		if whereDiags := whereDiagnostics(cfg, err); len(whereDiags) > 0 {
+			return nil, reportDiags(e, cfg.Files, append(diags, whereDiags...), color)
 		}
 		var ce *engine.CompileError
 		if errors.As(err, &ce) {
@@ -184,17 +175,7 @@ func loadConfig(ctx context.Context, dir string, cf *configFlags, e *env) (*load
 		}
 		return nil, usageErrorf("compile policies: %v", err)
 	}
-	for _, ch := range cfg.Checks {
-		if !eng.HasPolicy(ch.Policy) {
-			rng := ch.PolicyRange
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Unknown policy",
-				Detail:   fmt.Sprintf("No built-in policy or package in %s is called %q; 'gpaudit policies' lists the built-in ones.", filepath.Join(dir, "policies"), ch.Policy),
-				Subject:  &rng,
-			})
-		}
-	}
+	diags = append(diags, policyDiagnostics(cfg, eng, dir)...)
 	if diags.HasErrors() {
 		return nil, reportDiags(e, cfg.Files, diags, color)
 	}
@@ -202,6 +183,81 @@ func loadConfig(ctx context.Context, dir string, cf *configFlags, e *env) (*load
 		_ = config.WriteDiagnostics(e.stderr, cfg.Files, diags, color)
 	}
 	return &loaded{cfg: cfg, eng: eng}, nil
+}
+
+// whereDiagnostics points each where expression that does not compile at
+// its cohort's where attribute; nil when err holds none.
+func whereDiagnostics(cfg *config.Config, err error) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	var walk func(error)
+	walk = func(err error) {
+		if we, ok := err.(*engine.WhereError); ok {
+			if c := cfg.Cohort(we.Cohort); c != nil {
+				rng := c.WhereRange
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid where expression",
+					Detail:   we.Err.Error(),
+					Subject:  &rng,
+				})
+			}
+			return
+		}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return diags
+}
+
+// policyDiagnostics checks each check against its policy: the policy
+// exists, reads the cohort's dataset, and declares every parameter given.
+func policyDiagnostics(cfg *config.Config, eng *engine.Engine, dir string) hcl.Diagnostics {
+	byName := map[string]engine.Policy{}
+	for _, p := range eng.Policies() {
+		byName[p.Name] = p
+	}
+	var diags hcl.Diagnostics
+	for _, ch := range cfg.Checks {
+		p, ok := byName[ch.Policy]
+		if !ok {
+			rng := ch.PolicyRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown policy",
+				Detail:   fmt.Sprintf("No built-in policy or package in %s is called %q; 'gpaudit policies' lists the built-in ones.", filepath.Join(dir, "policies"), ch.Policy),
+				Subject:  &rng,
+			})
+			continue
+		}
+		policyRng, declRng := ch.PolicyRange, ch.DeclRange
+		if c := cfg.Cohort(ch.Cohort); c != nil && len(p.Datasets) > 0 && !slices.Contains(p.Datasets, c.Dataset) {
+			// A policy over the wrong records finds nothing and passes.
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Policy does not read this dataset",
+				Detail:   fmt.Sprintf("Policy %q reads %s; cohort %q is %s.", p.Name, strings.Join(p.Datasets, ", "), c.Name, c.Dataset),
+				Subject:  &policyRng,
+			})
+		}
+		if p.Params == nil {
+			continue // a policy without declared parameters takes any
+		}
+		for _, k := range slices.Sorted(maps.Keys(ch.Params)) {
+			if _, ok := p.Params[k]; !ok {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Unknown policy parameter",
+					Detail:   fmt.Sprintf("Policy %q has no parameter %q; it takes %s.", p.Name, k, strings.Join(slices.Sorted(maps.Keys(p.Params)), ", ")),
+					Subject:  &declRng,
+				})
+			}
+		}
+	}
+	return diags
 }
 
 // reportDiags prints diagnostics and ends the command with exit 2.

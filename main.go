@@ -87,6 +87,11 @@ func main() {
 		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
 	}
+	go func() {
+		// After the first Ctrl-C the run winds down; a second one ends it at once.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)

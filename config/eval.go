@@ -245,6 +245,7 @@ func (e *evaluator) evalObject(attr *hcl.Attribute, example string) (map[string]
 // stringList returns the elements of a known list of strings; ok is false
 // when one of them is null or empty.
 func stringList(v cty.Value) (list []string, ok bool) {
+	list = []string{} // an empty list still means "look up these (no) players"
 	for it := v.ElementIterator(); it.Next(); {
 		_, e := it.Element()
 		if !e.IsKnown() || e.IsNull() || e.AsString() == "" {
@@ -269,7 +270,13 @@ func goValue(v cty.Value) any {
 	case ty == cty.Bool:
 		return v.True()
 	case ty == cty.Number:
-		return json.Number(v.AsBigFloat().Text('f', -1))
+		f := v.AsBigFloat()
+		// Plain digits for everyday numbers; an exponent for huge or tiny
+		// ones, whose digits would take minutes and gigabytes to print.
+		if exp := f.MantExp(nil); exp > -64 && exp < 256 {
+			return json.Number(f.Text('f', -1))
+		}
+		return json.Number(f.Text('g', -1))
 	case ty.IsListType(), ty.IsSetType(), ty.IsTupleType():
 		out := make([]any, 0, v.LengthInt())
 		for it := v.ElementIterator(); it.Next(); {

@@ -153,7 +153,11 @@ func diagnose(modules map[string]*ast.Module, wheres []*where, whereErrs map[str
 	}
 	for _, w := range wheres {
 		with := maps.Clone(modules)
-		with[w.file] = w.module
+		// The keep rule alone: the decided rule repeats the same
+		// expressions and would report every problem twice.
+		keepOnly := w.module.Copy()
+		keepOnly.Rules = keepOnly.Rules[:1]
+		with[w.file] = keepOnly
 		compiler := newCompiler()
 		if compiler.Compile(with); compiler.Failed() {
 			whereErrs[w.cohort] = append(whereErrs[w.cohort], compiler.Errors...)

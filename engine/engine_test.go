@@ -187,11 +187,11 @@ func TestRun(t *testing.T) {
 			want: func(c []*config.Check) []CheckResult {
 				const shape = " is neither a string nor an object with a string msg (and string subject and record_id)"
 				return []CheckResult{
-					res(c[0], StatusError, 5, "policy test.malformed.number: deny element 42"+shape),
-					res(c[1], StatusError, 5, `policy test.malformed.nomsg: deny element {"message":"msg is spelled wrong","subject":"P1"}`+shape),
-					res(c[2], StatusError, 5, `policy test.malformed.subject: deny element {"msg":"subject is a number","subject":7}`+shape),
-					res(c[3], StatusError, 5, `policy test.malformed.shape: deny is {"msg":"an object, not a set"}, not a set or an array`),
-					res(c[4], StatusError, 5, `policy test.malformed.warn: warn element ["an","array"]`+shape),
+					res(c[0], StatusError, 5, "policy test.malformed.number: deny an element (a number)"+shape),
+					res(c[1], StatusError, 5, "policy test.malformed.nomsg: deny an element (an object with keys message, subject)"+shape),
+					res(c[2], StatusError, 5, "policy test.malformed.subject: deny an element (an object with keys msg, subject)"+shape),
+					res(c[3], StatusError, 5, "policy test.malformed.shape: deny is an object with keys msg, not a set or an array"),
+					res(c[4], StatusError, 5, "policy test.malformed.warn: warn an element (an array of 2)"+shape),
 					res(c[5], StatusPass, 5, ""),
 				}
 			},
@@ -399,6 +399,10 @@ func TestWhere(t *testing.T) {
 		{Name: "library", Where: `data.test.lib.name(record) != "(no name)"`},
 		{Name: "everything"},
 		{Name: "strict", Where: "time.parse_rfc3339_ns(record.startedAt) > 0"},
+		{Name: "typo", Where: "time.parse_rfc3339_ns(record.startedat) <= input.now_ns"},
+		{Name: "guarded", Where: `object.get(record, "nope", 0) == 0; not record.deleted`},
+		{Name: "iterating", Where: `some m in record.messageMulti; m.lang == "ko"`},
+		{Name: "unified", Where: `record.type = "manual"`},
 	}
 	e := newEngine(t, cohorts...)
 	blocks := records(t, "memberblock")
@@ -424,6 +428,13 @@ func TestWhere(t *testing.T) {
 		{cohort: cohorts[6], records: blocks, want: []string{"B3", "B1", "B2", "B4", "B5"}},
 		{cohort: cohorts[7], records: blocks, want: []string{"B3", "B1", "B2", "B4", "B5"}},
 		{cohort: cohorts[0], records: nil, want: []string{}},
+		{
+			cohort: cohorts[8], records: blocks,
+			wantErr: `where of cohort "typo" is undefined for 5 of 5 records (the first is record 1, id "B3"): a field it reads is missing or of another type; use object.get(record, "field", default) where a field may be absent`,
+		},
+		{cohort: cohorts[9], records: blocks, want: []string{"B3", "B1", "B2", "B4", "B5"}},
+		{cohort: cohorts[10], records: blocks, want: []string{"B3"}},
+		{cohort: cohorts[11], records: blocks, want: []string{"B3", "B1", "B2", "B5"}},
 		{
 			cohort: cohorts[7], records: records(t, "bad_times"),
 			wantErr: `evaluate where of cohort "strict": cohort.strict.where:1: eval_builtin_error: time.parse_rfc3339_ns: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`,

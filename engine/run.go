@@ -219,7 +219,7 @@ func findings(bound any) ([]Finding, error) {
 	for _, el := range elems {
 		f, ok := finding(el)
 		if !ok {
-			return nil, fmt.Errorf("element %s is neither a string nor an object with a string msg (and string subject and record_id)", show(el))
+			return nil, fmt.Errorf("an element (%s) is neither a string nor an object with a string msg (and string subject and record_id)", show(el))
 		}
 		out = append(out, f)
 	}
@@ -269,15 +269,27 @@ func optionalString(v any) (string, bool) {
 // show renders a value a policy returned, cut short: a reason is one line,
 // and a long value may hold more of a record than the reader needs.
 func show(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
+	// The shape, never the value: a malformed result may hold player data.
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case []any:
+		return fmt.Sprintf("an array of %d", len(x))
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return fmt.Sprintf("an object with keys %s", strings.Join(keys, ", "))
 	}
-	const max = 80
-	if s := string(b); len(s) > max {
-		return strings.ToValidUTF8(s[:max], "") + "…"
-	}
-	return string(b)
+	return fmt.Sprintf("a %T", v)
 }
 
 func sortFindings(fs []Finding) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -57,7 +58,7 @@ func parseWheres(cohorts []*config.Cohort) ([]*where, map[string]ast.Errors) {
 		}
 		// The package is named by position: cohort names need not be Rego
 		// identifiers.
-		text := fmt.Sprintf("package %s.where.c%d\n\nkeep contains gpaudit_index if {\n\tsome gpaudit_index, record in input.records\n}\n", internalRoot, i)
+		text := fmt.Sprintf("package %s.where.c%d\n\nkeep contains gpaudit_index if {\n\tsome gpaudit_index, record in input.records\n}\n\ndecided contains gpaudit_index if {\n\tsome gpaudit_index, record in input.records\n}\n", internalRoot, i)
 		m, err := ast.ParseModuleWithOpts(file, text, ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
 			errs[c.Name] = asErrors(err, file)
@@ -66,9 +67,74 @@ func parseWheres(cohorts []*config.Cohort) ([]*where, map[string]ast.Errors) {
 		for _, expr := range body {
 			m.Rules[0].Body.Append(expr)
 		}
+		// The same expressions as values: a record is decided when each of
+		// them evaluates, to true or false. A record where one is undefined
+		// (a misspelt or missing field) would otherwise just be dropped, and
+		// its checks pass on data they never saw.
+		if !iterates(body) {
+			for i, expr := range body {
+				m.Rules[1].Body.Append(valueOf(expr.Copy(), i))
+			}
+		}
 		wheres = append(wheres, &where{cohort: c.Name, expr: c.Where, file: file, module: m})
 	}
 	return wheres, errs
+}
+
+// iterates reports whether a where walks a collection (some, every, or a
+// reference with a variable index such as record.tags[_]). Such a where
+// legitimately finds nothing for some records, so every record counts as
+// decided: only the keep rule speaks.
+func iterates(body ast.Body) bool {
+	found := false
+	ast.WalkExprs(body, func(e *ast.Expr) bool {
+		switch e.Terms.(type) {
+		case *ast.SomeDecl, *ast.Every:
+			found = true
+		}
+		return found
+	})
+	ast.WalkRefs(body, func(r ast.Ref) bool {
+		for _, t := range r[1:] {
+			if _, ok := t.Value.(ast.Var); ok {
+				found = true
+			}
+		}
+		return found
+	})
+	return found
+}
+
+// valueOf turns a condition into an assignment of its value, so that false
+// still defines the result and only undefined leaves it out. Assignments,
+// negations and some/every stay as they are: they bind names or are never
+// undefined.
+func valueOf(expr *ast.Expr, i int) *ast.Expr {
+	if expr.Negated || len(expr.With) > 0 {
+		return expr
+	}
+	v := ast.VarTerm(fmt.Sprintf("gpaudit_value%d", i))
+	switch t := expr.Terms.(type) {
+	case *ast.Term:
+		return ast.Assign.Expr(v, t).SetLocation(expr.Location)
+	case []*ast.Term:
+		op, _ := t[0].Value.(ast.Ref)
+		switch {
+		case op.Equal(ast.Assign.Ref()) || op.Equal(ast.Member.Ref()) || op.Equal(ast.MemberWithKey.Ref()):
+			return expr
+		case op.Equal(ast.Equality.Ref()):
+			// Unification binds a name when one side is a bare variable.
+			if _, ok := t[1].Value.(ast.Var); ok {
+				return expr
+			}
+			if _, ok := t[2].Value.(ast.Var); ok {
+				return expr
+			}
+			return ast.Assign.Expr(v, ast.CallTerm(ast.NewTerm(ast.Equal.Ref()), t[1], t[2])).SetLocation(expr.Location)
+		}
+		return ast.Assign.Expr(v, ast.CallTerm(t...)).SetLocation(expr.Location)
+	}
+	return expr
 }
 
 // parseWhereBody parses text as a query: one or more expressions, never a
@@ -97,10 +163,11 @@ func parseWhereBody(file, text string) (ast.Body, error) {
 }
 
 func (w *where) prepare(ctx context.Context, compiler *ast.Compiler) error {
-	ref := w.module.Package.Path.Append(ast.StringTerm("keep"))
+	keep := w.module.Package.Path.Append(ast.StringTerm("keep"))
+	decided := w.module.Package.Path.Append(ast.StringTerm("decided"))
 	q, err := rego.New(
 		rego.Compiler(compiler),
-		rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.NewTerm(ref)))),
+		rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.NewTerm(keep)), ast.NewExpr(ast.NewTerm(decided)))),
 		rego.StrictBuiltinErrors(true),
 		rego.SetRegoVersion(ast.RegoV1),
 	).PrepareForEval(ctx)
@@ -138,21 +205,22 @@ func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[stri
 	if err != nil {
 		return nil, fmt.Errorf("evaluate where of cohort %q: %w", c.Name, err)
 	}
-	keep := make([]bool, len(records))
-	kept := 0
-	if len(rs) > 0 && len(rs[0].Expressions) > 0 {
-		indexes, _ := rs[0].Expressions[0].Value.([]any)
-		for _, v := range indexes {
-			n, ok := v.(json.Number)
-			i, err := n.Int64()
-			if !ok || err != nil || i < 0 || i >= int64(len(records)) {
-				return nil, fmt.Errorf("evaluate where of cohort %q: index %v out of range", c.Name, v)
-			}
-			if !keep[i] {
-				keep[i] = true
-				kept++
-			}
-		}
+	if len(rs) != 1 || len(rs[0].Expressions) != 2 {
+		return nil, fmt.Errorf("evaluate where of cohort %q: no result", c.Name)
+	}
+	keep, kept, err := indexSet(rs[0].Expressions[0].Value, len(records))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate where of cohort %q: %w", c.Name, err)
+	}
+	decided, n, err := indexSet(rs[0].Expressions[1].Value, len(records))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate where of cohort %q: %w", c.Name, err)
+	}
+	if n < len(records) {
+		first := slices.Index(decided, false)
+		return nil, fmt.Errorf("where of cohort %q is undefined for %d of %d records (the first is record %d%s): "+
+			"a field it reads is missing or of another type; use object.get(record, \"field\", default) where a field may be absent",
+			c.Name, len(records)-n, len(records), first+1, recordIDNote(records[first]))
 	}
 	out := make([]map[string]any, 0, kept)
 	for i, r := range records {
@@ -161,4 +229,32 @@ func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[stri
 		}
 	}
 	return out, nil
+}
+
+// indexSet reads a set of record indexes from a query result.
+func indexSet(v any, n int) ([]bool, int, error) {
+	set := make([]bool, n)
+	count := 0
+	indexes, _ := v.([]any)
+	for _, x := range indexes {
+		num, ok := x.(json.Number)
+		i, err := num.Int64()
+		if !ok || err != nil || i < 0 || i >= int64(n) {
+			return nil, 0, fmt.Errorf("index %v out of range", x)
+		}
+		if !set[i] {
+			set[i] = true
+			count++
+		}
+	}
+	return set, count, nil
+}
+
+// recordIDNote names a record by its id, which is an opaque API id and never
+// personal data.
+func recordIDNote(r map[string]any) string {
+	if id, ok := r["id"].(string); ok && id != "" {
+		return fmt.Sprintf(", id %q", id)
+	}
+	return ""
 }

@@ -6,10 +6,12 @@
 #   when endedAt minus startedAt is longer than max_days days; exactly max_days
 #   is allowed, and a null or missing endedAt is unbounded, so always longer.
 #   Timestamps are compared as instants, so their offsets may differ
-#   (+09:00 and Z). A record whose startedAt, or whose non-null endedAt, is
-#   missing or not a valid RFC 3339 timestamp between the years 1678 and 2261
-#   is skipped by this rule: a broken block window is a separate finding, left
-#   to a policy of its own.
+#   (+09:00 and Z). A block of the type with status 1 and deleted false whose
+#   endedAt is not null and not a valid RFC 3339 timestamp (between the years
+#   1678 and 2261), or whose startedAt is missing or not one while its endedAt
+#   is null or later than now, also violates: its length cannot be checked,
+#   and gpaudit never passes what it could not evaluate. A block with an
+#   unreadable startedAt that ended before now is not active and passes.
 # custom:
 #   datasets:
 #     - memberblock
@@ -42,6 +44,45 @@ deny contains finding if {
 		"ended_at": ended_at,
 	}
 }
+
+# A block whose window cannot be read might be active and too long: it is a
+# finding of its own, never a silent pass.
+deny contains finding if {
+	some record in input.records
+	record.type == input.params.type
+	record.status == 1
+	record.deleted == false
+	started_at := object.get(record, "startedAt", null)
+	ended_at := object.get(record, "endedAt", null)
+	field := unreadable(started_at, ended_at)
+	finding := {
+		"msg": sprintf("active %s block has an unreadable %s, so its length cannot be checked against the %v-day maximum", [input.params.type, field, input.params.max_days]),
+		"subject": text(record, "member_id"),
+		"record_id": text(record, "id"),
+		"type": input.params.type,
+		"unreadable": field,
+		"max_days": input.params.max_days,
+		"started_at": started_at,
+		"ended_at": ended_at,
+	}
+}
+
+# unreadable names the timestamp that keeps a possibly active block from
+# being measured; undefined when both can be read, or when the block has
+# plainly ended.
+unreadable(_, ended_at) := "endedAt" if {
+	ended_at != null
+	not instant(ended_at)
+}
+
+unreadable(started_at, ended_at) := "startedAt" if {
+	not instant(started_at)
+	still_open(ended_at)
+}
+
+still_open(null) := true
+
+still_open(ended_at) if instant(ended_at) > input.now_ns
 
 # too_long is how long a block lasts in nanoseconds, or null when it has no
 # end, if it is active and longer than max_days; otherwise it is undefined.

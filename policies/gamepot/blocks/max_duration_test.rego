@@ -133,7 +133,7 @@ test_block_ending_now_is_ignored if {
 	count(deny([block({"startedAt": "2024-01-01T00:00:00Z", "endedAt": "2026-01-01T00:00:00.000000001Z"})])) == 1
 }
 
-test_bad_start_is_skipped if {
+test_bad_start_of_an_open_block_is_denied if {
 	bad := [
 		object.remove(block({}), ["startedAt"]),
 		block({"startedAt": null}),
@@ -143,15 +143,43 @@ test_bad_start_is_skipped if {
 		block({"startedAt": "2025-02-29T00:00:00Z"}),
 		block({"startedAt": "2025-13-01T00:00:00Z"}),
 	]
-	count(deny(bad)) == 0
-	unbounded := [object.union(record, {"endedAt": null}) | some record in bad]
-	count(deny(unbounded)) == 0
+	every record in bad {
+		unreadable_field(deny([record])) == "startedAt"
+		unreadable_field(deny([object.union(record, {"endedAt": null})])) == "startedAt"
+	}
 }
 
-test_bad_end_is_skipped if {
-	count(deny([block({"endedAt": "someday"})])) == 0
-	count(deny([block({"endedAt": 1800000000})])) == 0
-	count(deny([block({"endedAt": "2026-02-30T00:00:00Z"})])) == 0
+test_bad_start_of_an_ended_block_is_ignored if {
+	count(deny([block({"startedAt": null, "endedAt": "2025-12-15T00:00:00Z"})])) == 0
+	count(deny([block({"startedAt": "soon", "endedAt": now})])) == 0
+}
+
+test_bad_end_is_denied if {
+	every ended in ["someday", 1800000000, "2026-02-30T00:00:00Z", ""] {
+		unreadable_field(deny([block({"endedAt": ended})])) == "endedAt"
+	}
+}
+
+test_bad_window_of_other_blocks_is_ignored if {
+	count(deny([block({"startedAt": null, "status": 2})])) == 0
+	count(deny([block({"startedAt": null, "deleted": true})])) == 0
+	count(deny([block({"endedAt": "someday", "type": "autopurchase"})])) == 0
+}
+
+test_unreadable_finding_shape if {
+	some finding in deny([block({"startedAt": null})])
+	finding.subject == "P1"
+	finding.record_id == "B1"
+	finding.max_days == 30
+	finding.started_at == null
+	contains(finding.msg, "unreadable startedAt")
+}
+
+# unreadable_field is the field named by the one finding in findings.
+unreadable_field(findings) := field if {
+	count(findings) == 1
+	some finding in findings
+	field := finding.unreadable
 }
 
 test_start_after_end_is_not_denied if {
