@@ -430,22 +430,22 @@ func TestWhere(t *testing.T) {
 		{cohort: cohorts[0], records: nil, want: []string{}},
 		{
 			cohort: cohorts[8], records: blocks,
-			wantErr: `where of cohort "typo" is undefined for 5 of 5 records (the first is record 1, id "B3"): a field it reads is missing or of another type; use object.get(record, "field", default) where a field may be absent`,
+			wantErr: `undefined for 5 of 5 records (the first is record 1, id "B3"): a field it reads is missing or of another type; use object.get(record, "field", default) where a field may be absent`,
 		},
 		{cohort: cohorts[9], records: blocks, want: []string{"B3", "B1", "B2", "B4", "B5"}},
 		{cohort: cohorts[10], records: blocks, want: []string{"B3"}},
 		{cohort: cohorts[11], records: blocks, want: []string{"B3", "B1", "B2", "B5"}},
 		{
 			cohort: cohorts[7], records: records(t, "bad_times"),
-			wantErr: `evaluate where of cohort "strict": cohort.strict.where:1: eval_builtin_error: time.parse_rfc3339_ns: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`,
+			wantErr: `evaluate: cohort.strict.where:1: eval_builtin_error: time.parse_rfc3339_ns: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`,
 		},
 		{
 			cohort: &config.Cohort{Name: "undeclared", Where: "true"}, records: blocks,
-			wantErr: `cohort "undeclared": its where was not compiled by New`,
+			wantErr: `not compiled by New for cohort "undeclared"`,
 		},
 		{
 			cohort: &config.Cohort{Name: "active", Where: "record.status == 2"}, records: blocks,
-			wantErr: `cohort "active": its where was not compiled by New`,
+			wantErr: `not compiled by New for cohort "active"`,
 		},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -189,11 +190,11 @@ func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[stri
 	}
 	w, ok := e.wheres[c.Name]
 	if !ok || w.expr != c.Where {
-		return nil, fmt.Errorf("cohort %q: its where was not compiled by New", c.Name)
+		return nil, fmt.Errorf("not compiled by New for cohort %q", c.Name)
 	}
 	recs, err := recordsValue(records)
 	if err != nil {
-		return nil, fmt.Errorf("cohort %q: %w", c.Name, err)
+		return nil, err
 	}
 	clock := newClock(now)
 	input := ast.NewObject(
@@ -203,24 +204,24 @@ func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[stri
 	)
 	rs, err := w.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(now))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate where of cohort %q: %w", c.Name, err)
+		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 2 {
-		return nil, fmt.Errorf("evaluate where of cohort %q: no result", c.Name)
+		return nil, errors.New("evaluate: no result")
 	}
 	keep, kept, err := indexSet(rs[0].Expressions[0].Value, len(records))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate where of cohort %q: %w", c.Name, err)
+		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	decided, n, err := indexSet(rs[0].Expressions[1].Value, len(records))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate where of cohort %q: %w", c.Name, err)
+		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	if n < len(records) {
 		first := slices.Index(decided, false)
-		return nil, fmt.Errorf("where of cohort %q is undefined for %d of %d records (the first is record %d%s): "+
+		return nil, fmt.Errorf("undefined for %d of %d records (the first is record %d%s): "+
 			"a field it reads is missing or of another type; use object.get(record, \"field\", default) where a field may be absent",
-			c.Name, len(records)-n, len(records), first+1, recordIDNote(records[first]))
+			len(records)-n, len(records), first+1, recordIDNote(records[first]))
 	}
 	out := make([]map[string]any, 0, kept)
 	for i, r := range records {
