@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -20,14 +21,16 @@ import (
 // checkOptions are the flags of `gpaudit check`.
 type checkOptions struct {
 	configFlags
-	snapshot string
-	format   string
-	outs     []string
-	failOn   string
-	checks   []string
-	tags     []string
-	asOf     string
-	verbose  bool
+	fetchFlags
+	snapshot     string
+	saveSnapshot string
+	format       string
+	outs         []string
+	failOn       string
+	checks       []string
+	tags         []string
+	asOf         string
+	verbose      bool
 }
 
 // output is one report destination: stdout when path is "".
@@ -49,6 +52,8 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 	fs.StringArrayVar(&o.tags, "tag", nil, "run only the checks tagged `TAG` (repeatable)")
 	fs.StringVar(&o.asOf, "as-of", "", "evaluation clock, `RFC3339` (default now)")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every finding in the text report")
+	fs.StringVar(&o.saveSnapshot, "save-snapshot", "", "also write what was fetched as a snapshot in `DIR`")
+	o.fetchFlags.register(fs)
 	dir, done, err := parseFlags(fs, args)
 	if err != nil || done {
 		return err
@@ -79,8 +84,19 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	if o.snapshot == "" {
-		return usageErrorf("check: live fetching from the APIs is not available in this version; evaluate a saved snapshot with --snapshot DIR")
+	if err := o.fetchFlags.check("check", fs); err != nil {
+		return err
+	}
+	if o.snapshot != "" && o.sandbox != "" {
+		return usageErrorf("check: --snapshot and --sandbox exclude each other: one reads a snapshot directly, the other serves it over HTTP")
+	}
+	if o.snapshot != "" && o.saveSnapshot != "" {
+		return usageErrorf("check: --save-snapshot saves what is fetched, and --snapshot fetches nothing")
+	}
+	if o.saveSnapshot != "" {
+		if err := emptyOrMissing(o.saveSnapshot); err != nil {
+			return usageErrorf("check: --save-snapshot: %v", err)
+		}
 	}
 
 	ld, err := loadConfig(ctx, dir, &o.configFlags, e)
@@ -92,23 +108,46 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 		return err
 	}
 
-	snap, err := fetch.OpenSnapshot(o.snapshot)
-	if err != nil {
-		return usageErrorf("check: --snapshot: %v", err)
-	}
+	need := neededCohorts(ld.cfg, selected)
 	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any) ([]map[string]any, error) {
 		return ld.eng.Where(ctx, c, recs, now)
 	}
-	cohorts := fetch.Load(ctx, ld.cfg, snap, neededCohorts(ld.cfg, selected), refine)
-	if err := ctx.Err(); err != nil {
-		return runtimeErrorf("check: interrupted: %v", err)
+	// --timeout bounds fetching; what was not fetched in time is an error
+	// in the report, which is still written. Ctrl-C writes nothing.
+	fetchCtx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	var cohorts []fetch.Cohort
+	if o.snapshot != "" {
+		snap, err := fetch.OpenSnapshot(o.snapshot)
+		if err != nil {
+			return usageErrorf("check: --snapshot: %v", err)
+		}
+		cohorts = fetch.Load(fetchCtx, ld.cfg, snap, need, refine)
+	} else {
+		s, err := openSession("check", ld.cfg, need, &o.fetchFlags, o.colorFor(e.stderrTTY, e), e)
+		if err != nil {
+			return err
+		}
+		cohorts = fetch.Load(fetchCtx, ld.cfg, s.client, need, refine)
+		s.close()
+		if err := interrupted(ctx, "check"); err != nil {
+			return err
+		}
+		if o.saveSnapshot != "" {
+			if err := fetch.WriteSnapshot(o.saveSnapshot, fetch.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, s.client.Fetched()); err != nil {
+				return runtimeErrorf("check: --save-snapshot: %v", err)
+			}
+		}
+	}
+	if err := interrupted(ctx, "check"); err != nil {
+		return err
 	}
 	if err := corruptSnapshot(cohorts); err != nil {
 		return runtimeErrorf("check: %v", err)
 	}
 	res := ld.eng.Run(ctx, ld.cfg.Checks, cohorts, now, selected)
-	if err := ctx.Err(); err != nil {
-		return runtimeErrorf("check: interrupted: %v", err)
+	if err := interrupted(ctx, "check"); err != nil {
+		return err
 	}
 
 	for _, out := range outputs {
@@ -267,6 +306,30 @@ func corruptSnapshot(cohorts []fetch.Cohort) error {
 		if errors.As(c.Err, &ce) {
 			return c.Err
 		}
+	}
+	return nil
+}
+
+// interrupted ends a run that was cancelled (Ctrl-C) before anything is
+// written: a report of half the data would mislead.
+func interrupted(ctx context.Context, cmd string) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return runtimeErrorf("%s: interrupted; nothing written", cmd)
+}
+
+// emptyOrMissing reports why a snapshot cannot be written to dir: it must
+// not exist yet, or be an empty folder, so no old data mixes with the new.
+func emptyOrMissing(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s is not a folder gpaudit can write", dir)
+	case len(entries) > 0:
+		return fmt.Errorf("%s is not empty", dir)
 	}
 	return nil
 }

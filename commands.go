@@ -30,7 +30,10 @@ type command struct {
 var commands = []command{
 	{"check", "Evaluate every check and report findings (the main job)", runCheck},
 	{"validate", "Parse the HCL, resolve references and compile the policies", runValidate},
+	{"plan", "Show the requests check would send, per cohort", runPlan},
+	{"fetch", "Fetch every cohort and write a snapshot folder", runFetch},
 	{"policies", "List the built-in policies and their parameters", runPolicies},
+	{"sandbox", "Serve a snapshot folder as a local fake of the APIs", runSandbox},
 	{"fmt", "Rewrite *.hcl files in canonical format", runFmt},
 	{"version", "Print gpaudit's version", runVersion},
 }

@@ -18,11 +18,17 @@ const asOf = "2026-11-22T00:00:00Z"
 // runCLI runs gpaudit in-process and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIEnv(t, []string{}, args...)
+}
+
+// runCLIEnv is runCLI with an environment.
+func runCLIEnv(t *testing.T, environ []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &env{
 		stdout:  &out,
 		stderr:  &errOut,
-		environ: []string{},
+		environ: environ,
 		now:     func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
 	}
 	code = run(context.Background(), args, e)
@@ -48,10 +54,19 @@ func TestExamples(t *testing.T) {
 			if code, _, stderr := runCLI(t, "validate", dir); code != exitOK {
 				t.Fatalf("validate %s: exit %d\n%s", dir, code, stderr)
 			}
-			code, stdout, stderr := runCLI(t, "check", "--snapshot", filepath.Join(dir, "snapshot"),
-				"--as-of", asOf, "--format", "json", dir)
+			// An example without data of its own runs on the quick start's.
+			snap := filepath.Join(dir, "snapshot")
+			if _, err := os.Stat(snap); err != nil {
+				snap = filepath.Join("examples", "quickstart", "snapshot")
+			}
+			code, stdout, stderr := runCLI(t, "check", "--snapshot", snap, "--as-of", asOf, "--format", "json", dir)
 			if code != exitOK && code != exitFailed {
 				t.Fatalf("check %s: exit %d\n%s", dir, code, stderr)
+			}
+			// The same over HTTP through the sandbox gives the same report.
+			liveCode, live, liveErr := runCLI(t, "check", "--sandbox", snap, "--progress", "none", "--as-of", asOf, "--format", "json", dir)
+			if liveCode != code || live != stdout {
+				t.Errorf("check --sandbox %s: exit %d (want %d), report differs from --snapshot: %v\n%s", dir, liveCode, code, live != stdout, liveErr)
 			}
 			var doc struct {
 				Checks []struct {

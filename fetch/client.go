@@ -1,0 +1,479 @@
+package fetch
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/dataset"
+)
+
+// ClientOptions bound how the Client treats the APIs. Zero values take the
+// defaults given.
+type ClientOptions struct {
+	// HTTPClient sends the requests; default: a client with connection
+	// time-outs and no proxy (pass one to use a proxy). The Client works on
+	// a copy that refuses redirects to another host, which would carry the
+	// API key there.
+	HTTPClient *http.Client
+	// Concurrency is the most requests in flight per source (default 4).
+	Concurrency int
+	// RateLimit is the most requests per second per source (default 10);
+	// negative means no limit.
+	RateLimit float64
+	// RequestTimeout bounds one attempt, answer included (default 30s).
+	RequestTimeout time.Duration
+	// MaxRetries is how many times a failed request is sent again (default
+	// 5); negative means never.
+	MaxRetries int
+	// Backoff is the base of the exponential backoff between attempts
+	// (default 250ms).
+	Backoff time.Duration
+	// MaxBodyBytes caps the size of one answer (default 64 MiB).
+	MaxBodyBytes int64
+	// UserAgent is sent with every request (default "gpaudit").
+	UserAgent string
+	// Progress, if set, is called after every request with the cohort's
+	// running totals, and once more with Done set. Calls for one cohort never
+	// overlap, but different cohorts may call it at the same time.
+	Progress func(Progress)
+	// Rand is the source of backoff jitter (default: randomly seeded).
+	Rand *rand.Rand
+}
+
+// Progress is a cohort's running totals while it is fetched.
+type Progress struct {
+	Cohort   string
+	Records  int // records received so far
+	Requests int // requests answered or failed so far, retries included
+	Retries  int
+	// Total is the number of records the count request announced, or -1
+	// when there was none (one page, per-player cohorts, no concurrency).
+	Total int
+	Done  bool
+	Err   error // with Done: why the cohort failed
+}
+
+// Client reads cohorts from the GAMEPOT and Ncloud Chat APIs. It implements
+// Store, is safe for concurrent use, and remembers what it fetched for
+// Fetched.
+type Client struct {
+	opts    ClientOptions
+	http    *http.Client
+	sources map[string]*source
+	keys    []string // for redaction
+
+	randMu sync.Mutex
+	rand   *rand.Rand
+
+	mu      sync.Mutex
+	fetched map[string]*fetchedFile // by source + "/" + dataset
+
+	perPage int // PageSize; tests lower or raise it to provoke the server
+}
+
+// source is one API source and the limits shared by all its requests.
+type source struct {
+	cfg   *config.Source
+	base  string // endpoint without a trailing slash
+	err   error  // why the source cannot be used, reported on use
+	limit *limiter
+	slots chan struct{}
+}
+
+// NewClient returns a Client for sources, whose attributes must already be
+// resolved (config.Source.Resolve). A source that is missing an endpoint,
+// project id or key fails when a cohort first uses it, so unused sources
+// need no credentials.
+func NewClient(sources []*config.Source, opts ClientOptions) (*Client, error) {
+	if opts.Concurrency < 0 {
+		return nil, fmt.Errorf("new client: concurrency %d is negative", opts.Concurrency)
+	}
+	opts.Concurrency = cmp.Or(opts.Concurrency, 4)
+	if opts.RateLimit == 0 {
+		opts.RateLimit = 10
+	}
+	opts.RequestTimeout = cmp.Or(opts.RequestTimeout, 30*time.Second)
+	switch {
+	case opts.MaxRetries == 0:
+		opts.MaxRetries = 5
+	case opts.MaxRetries < 0:
+		opts.MaxRetries = 0
+	}
+	opts.Backoff = cmp.Or(opts.Backoff, 250*time.Millisecond)
+	opts.MaxBodyBytes = cmp.Or(opts.MaxBodyBytes, 64<<20)
+	opts.UserAgent = cmp.Or(opts.UserAgent, "gpaudit")
+	if math.IsNaN(opts.RateLimit) {
+		return nil, errors.New("new client: rate limit is not a number")
+	}
+	if opts.RequestTimeout < 0 || opts.Backoff < 0 || opts.MaxBodyBytes < 0 {
+		return nil, errors.New("new client: a time-out, backoff or size limit is negative")
+	}
+
+	c := &Client{
+		opts:    opts,
+		http:    sameHostClient(opts.HTTPClient, opts.Concurrency),
+		sources: make(map[string]*source, len(sources)),
+		rand:    opts.Rand,
+		fetched: make(map[string]*fetchedFile),
+		perPage: PageSize,
+	}
+	if c.rand == nil {
+		c.rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	for _, src := range sources {
+		id := src.ID()
+		if _, dup := c.sources[id]; dup {
+			return nil, fmt.Errorf("new client: source %s is given twice", id)
+		}
+		s := &source{
+			cfg:   src,
+			limit: newLimiter(opts.RateLimit),
+			slots: make(chan struct{}, opts.Concurrency),
+		}
+		s.base, s.err = checkSource(src)
+		c.sources[id] = s
+		if len(src.APIKey) >= minRedactedKey {
+			c.keys = append(c.keys, src.APIKey)
+		}
+	}
+	return c, nil
+}
+
+// minRedactedKey is the shortest key removed from server messages: shorter
+// ones are test keys, and removing every "k" from a message helps no one.
+const minRedactedKey = 6
+
+// checkSource returns the source's endpoint without a trailing slash, or why
+// the source cannot be used. Its messages never include the key.
+func checkSource(src *config.Source) (string, error) {
+	if src.Kind != "gamepot" && src.Kind != "ncloud_chat" {
+		return "", fmt.Errorf("unknown source kind %q", src.Kind)
+	}
+	if src.Endpoint == "" {
+		return "", errors.New("no endpoint (is the source resolved?)")
+	}
+	u, err := url.Parse(src.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New("endpoint is not an http(s) URL")
+	}
+	if u.User != nil {
+		return "", errors.New("endpoint must not hold credentials")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("endpoint must not have a query or fragment")
+	}
+	if src.ProjectID == "" {
+		return "", errors.New("no project_id")
+	}
+	if src.APIKey == "" {
+		return "", errors.New("no api_key")
+	}
+	return strings.TrimRight(src.Endpoint, "/"), nil
+}
+
+// sameHostClient returns a copy of hc (or a default client) that does not
+// follow redirects to another host: net/http would forward x-api-key there.
+func sameHostClient(hc *http.Client, concurrency int) *http.Client {
+	var out http.Client
+	if hc != nil {
+		out = *hc
+	} else {
+		dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+		out.Transport = &http.Transport{
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			MaxIdleConnsPerHost:   max(concurrency, 2),
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}
+	}
+	next := out.CheckRedirect
+	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && (req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme) {
+			return errRedirectRefused
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &out
+}
+
+// acquire takes one of the source's request slots and waits for its rate
+// limit; release gives the slot back.
+func (s *source) acquire(ctx context.Context) error {
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if err := s.limit.wait(ctx); err != nil {
+		<-s.slots
+		return err
+	}
+	return nil
+}
+
+func (s *source) release() { <-s.slots }
+
+// Cohort fetches the records of cohort coh: through the list endpoint when
+// users is nil, one request per player otherwise. It implements Store.
+// Records are de-duplicated by id, in the order the API gave them (list) or
+// in the order of users (per player); per-player records are then kept only
+// when they match the cohort's filter. The records are shared with Fetched
+// and must not be modified.
+func (c *Client) Cohort(ctx context.Context, coh *config.Cohort, users []string) ([]map[string]any, error) {
+	tr := c.newTracker(coh.Name)
+	records, err := c.cohort(ctx, coh, users, tr)
+	tr.finish(len(records), err)
+	return records, err
+}
+
+func (c *Client) cohort(ctx context.Context, coh *config.Cohort, users []string, tr *tracker) ([]map[string]any, error) {
+	s, info, err := c.sourceFor(coh)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case users == nil && info.List:
+		records, err := c.fetchList(ctx, s, coh, tr)
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", coh.Dataset, err)
+		}
+		c.remember(coh, records, filterOrEmpty(coh.Filter), nil)
+		return records, nil
+	case users == nil:
+		return nil, fmt.Errorf("fetch %s: the dataset is read per player and the cohort names no users", coh.Dataset)
+	case !info.PerPlayer:
+		return nil, fmt.Errorf("fetch %s: the dataset cannot be read per player", coh.Dataset)
+	}
+	ids := distinct(users)
+	found, err := c.fetchPlayers(ctx, s, coh, ids, tr)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", coh.Dataset, err)
+	}
+	c.remember(coh, found, nil, ids)
+	out := make([]map[string]any, 0, len(found))
+	for _, r := range found {
+		if MatchFilter(r, coh.Filter) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Count asks a list cohort's endpoint how many records match its filter:
+// one count request, no pages.
+func (c *Client) Count(ctx context.Context, coh *config.Cohort) (int, error) {
+	tr := c.newTracker(coh.Name)
+	n, err := c.countCohort(ctx, coh, tr)
+	tr.finish(0, err)
+	return n, err
+}
+
+func (c *Client) countCohort(ctx context.Context, coh *config.Cohort, tr *tracker) (int, error) {
+	s, info, err := c.sourceFor(coh)
+	if err != nil {
+		return 0, err
+	}
+	if !info.List || coh.Users != nil || coh.UsersCohort != "" {
+		return 0, fmt.Errorf("count %s: the cohort is read per player; there is nothing to count", coh.Dataset)
+	}
+	n, err := c.count(ctx, s, coh, tr)
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", coh.Dataset, err)
+	}
+	return n, nil
+}
+
+// sourceFor finds the cohort's source and checks it can serve the dataset.
+func (c *Client) sourceFor(coh *config.Cohort) (*source, dataset.Info, error) {
+	s, ok := c.sources[coh.Source]
+	if !ok {
+		return nil, dataset.Info{}, fmt.Errorf("source %s was not given to the client", coh.Source)
+	}
+	info, err := checkServes(s.cfg, coh)
+	if err != nil {
+		return nil, dataset.Info{}, err
+	}
+	if s.err != nil {
+		return nil, dataset.Info{}, fmt.Errorf("source %s: %w", coh.Source, s.err)
+	}
+	return s, info, nil
+}
+
+// redact removes API keys from text that came from a server.
+func (c *Client) redact(s string) string {
+	for _, k := range c.keys {
+		s = strings.ReplaceAll(s, k, "[api key]")
+	}
+	return s
+}
+
+// tracker keeps one cohort's Progress.
+type tracker struct {
+	fn func(Progress)
+	mu sync.Mutex
+	p  Progress
+}
+
+func (c *Client) newTracker(cohort string) *tracker {
+	return &tracker{fn: c.opts.Progress, p: Progress{Cohort: cohort, Total: -1}}
+}
+
+// request counts one answered or failed request that gave records and
+// whether it will be retried, and reports progress.
+func (t *tracker) request(records int, retry bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.p.Requests++
+	t.p.Records += records
+	if retry {
+		t.p.Retries++
+	}
+	if t.fn != nil {
+		t.fn(t.p)
+	}
+}
+
+func (t *tracker) setTotal(n int) {
+	t.mu.Lock()
+	t.p.Total = n
+	t.mu.Unlock()
+}
+
+// finish reports the cohort's end; records is the final count after de-duplication.
+func (t *tracker) finish(records int, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.p.Done = true
+	t.p.Err = err
+	if err == nil {
+		t.p.Records = records
+	}
+	if t.fn != nil {
+		t.fn(t.p)
+	}
+}
+
+// fetchedFile is everything fetched for one source and dataset.
+type fetchedFile struct {
+	source, dataset string
+	records         []map[string]any
+	ids             map[string]struct{}
+	filters         []map[string]any
+	filterSeen      map[string]struct{}
+	users           []string
+	userSeen        map[string]struct{}
+}
+
+// remember adds a successfully fetched cohort to what Fetched returns. Only
+// whole cohorts are remembered: a snapshot must not claim a filter or a
+// player whose records were not all received.
+func (c *Client) remember(coh *config.Cohort, records []map[string]any, filter map[string]any, users []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := coh.Source + "/" + coh.Dataset
+	f, ok := c.fetched[key]
+	if !ok {
+		f = &fetchedFile{
+			source:     coh.Source,
+			dataset:    coh.Dataset,
+			ids:        make(map[string]struct{}),
+			filterSeen: make(map[string]struct{}),
+			userSeen:   make(map[string]struct{}),
+		}
+		c.fetched[key] = f
+	}
+	f.records = appendNew(f.records, f.ids, records)
+	if filter != nil {
+		text := filterJSON(filter)
+		if _, seen := f.filterSeen[text]; !seen {
+			f.filterSeen[text] = struct{}{}
+			f.filters = append(f.filters, filter)
+		}
+	}
+	for _, u := range users {
+		if _, seen := f.userSeen[u]; !seen {
+			f.userSeen[u] = struct{}{}
+			f.users = append(f.users, u)
+		}
+	}
+}
+
+// Fetched returns everything fetched so far, one entry per source and
+// dataset, sorted by them: records de-duplicated by id in the order first
+// received, the filters sent to list endpoints ({} for none) and the players
+// looked up, found or not. Written with WriteSnapshot it gives a snapshot
+// that covers exactly what was fetched. Records are shared, not copied.
+func (c *Client) Fetched() []SnapshotFile {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]SnapshotFile, 0, len(c.fetched))
+	for _, f := range c.fetched {
+		out = append(out, SnapshotFile{
+			Source:  f.source,
+			Dataset: f.dataset,
+			Records: slices.Clone(f.records),
+			Filters: slices.Clone(f.filters),
+			Users:   slices.Clone(f.users),
+		})
+	}
+	slices.SortFunc(out, func(a, b SnapshotFile) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Dataset, b.Dataset))
+	})
+	return out
+}
+
+// recordID is the key records are de-duplicated by: their "id", or "" when
+// they have none (such records are all kept).
+func recordID(r map[string]any) string {
+	switch id := r["id"].(type) {
+	case string:
+		return "s:" + id
+	case fmt.Stringer:
+		return "n:" + id.String() // json.Number
+	}
+	return ""
+}
+
+// appendNew appends the records of add whose id is not in seen, adding
+// their ids to it.
+func appendNew(dst []map[string]any, seen map[string]struct{}, add []map[string]any) []map[string]any {
+	for _, r := range add {
+		id := recordID(r)
+		if id != "" {
+			if _, dup := seen[id]; dup {
+				continue
+			}
+			seen[id] = struct{}{}
+		}
+		dst = append(dst, r)
+	}
+	return dst
+}
+
+func filterOrEmpty(f map[string]any) map[string]any {
+	if f == nil {
+		return map[string]any{}
+	}
+	return f
+}

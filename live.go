@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/pflag"
+
+	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/progress"
+)
+
+// fetchFlags are the flags of every command that talks to the APIs.
+type fetchFlags struct {
+	sandbox     string
+	concurrency int
+	rateLimit   float64
+	timeout     time.Duration
+	progress    string
+	rateSet     bool // --rate-limit given explicitly
+}
+
+func (f *fetchFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.sandbox, "sandbox", "", "serve the snapshot in `DIR` with the built-in sandbox and fetch from it over HTTP")
+	fs.IntVar(&f.concurrency, "concurrency", 4, "requests in flight per source")
+	fs.Float64Var(&f.rateLimit, "rate-limit", 10, "requests per second per source (0: no limit)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "give up on the whole run after this `DURATION`, e.g. 10m (0: no limit)")
+	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: auto, plain or none")
+}
+
+// check rejects values no run could use.
+func (f *fetchFlags) check(cmd string, fs *pflag.FlagSet) error {
+	f.rateSet = fs.Changed("rate-limit")
+	switch {
+	case f.concurrency < 1:
+		return usageErrorf("%s: --concurrency %d: want 1 or more", cmd, f.concurrency)
+	case f.rateLimit < 0:
+		return usageErrorf("%s: --rate-limit %g: want 0 (no limit) or more", cmd, f.rateLimit)
+	case f.timeout < 0:
+		return usageErrorf("%s: --timeout %s: want a positive duration", cmd, f.timeout)
+	case !slices.Contains([]string{"auto", "plain", "none"}, f.progress):
+		return usageErrorf("%s: --progress %q: want auto, plain or none", cmd, f.progress)
+	}
+	return nil
+}
+
+// session is one run's connection to the APIs (or the sandbox).
+type session struct {
+	client  *fetch.Client
+	display *progress.Display
+	ticker  *time.Ticker
+	server  *sandbox.Server
+}
+
+// close stops the progress display and the sandbox.
+func (s *session) close() {
+	if s.ticker != nil {
+		s.ticker.Stop()
+	}
+	s.display.Close()
+	if s.server != nil {
+		s.server.Close()
+	}
+}
+
+// openSession readies the sources the needed cohorts read: against the
+// sandbox when --sandbox is set, else with their own credentials, which are
+// resolved here and only here. Credential problems are diagnostics (exit 2).
+func openSession(cmd string, cfg *config.Config, need []string, f *fetchFlags, color bool, e *env) (*session, error) {
+	s := &session{}
+	sources := usedSources(cfg, need)
+	if f.sandbox != "" {
+		key, err := sandboxKey()
+		if err != nil {
+			return nil, runtimeErrorf("%s: %v", cmd, err)
+		}
+		s.server, err = sandbox.NewServer(sandbox.Options{Data: f.sandbox, APIKey: key})
+		if err != nil {
+			return nil, usageErrorf("%s: --sandbox: %v", cmd, err)
+		}
+		for _, src := range sources {
+			// The sandbox knows each source by its ID; no credential of the
+			// user's is read or sent.
+			src.Endpoint, src.ProjectID, src.APIKey = s.server.URL(), src.ID(), key
+		}
+	} else {
+		var diags hcl.Diagnostics
+		for _, src := range sources {
+			diags = append(diags, src.Resolve()...)
+		}
+		if diags.HasErrors() {
+			return nil, reportDiags(e, cfg.Files, diags, color)
+		}
+	}
+
+	mode := f.progress
+	if mode == "auto" {
+		mode = progress.Plain
+		if e.stderrTTY {
+			mode = progress.Bars
+		}
+	}
+	var tick <-chan time.Time
+	switch mode {
+	case progress.Bars:
+		s.ticker = time.NewTicker(100 * time.Millisecond)
+		tick = s.ticker.C
+	case progress.Plain:
+		s.ticker = time.NewTicker(5 * time.Second)
+		tick = s.ticker.C
+	}
+	s.display = progress.New(e.stderr, mode, tick)
+
+	rate := f.rateLimit
+	if f.sandbox != "" && !f.rateSet {
+		rate = 0 // the sandbox is local: politeness toward it only slows the run
+	}
+	if rate == 0 {
+		rate = -1 // the client's "no limit"
+	}
+	client, err := fetch.NewClient(sources, fetch.ClientOptions{
+		Concurrency: f.concurrency,
+		RateLimit:   rate,
+		UserAgent:   "gpaudit/" + version,
+		Progress:    s.display.Update,
+	})
+	if err != nil {
+		s.close()
+		return nil, usageErrorf("%s: %v", cmd, err)
+	}
+	s.client = client
+	return s, nil
+}
+
+// usedSources lists the sources read by the needed cohorts and the cohorts
+// they take their users from.
+func usedSources(cfg *config.Config, need []string) []*config.Source {
+	want := map[string]bool{}
+	for _, n := range need {
+		for c := cfg.Cohort(n); c != nil && !want[c.Name]; c = cfg.Cohort(c.UsersCohort) {
+			want[c.Name] = true
+		}
+	}
+	used := map[string]bool{}
+	for _, c := range cfg.Cohorts {
+		if want[c.Name] {
+			used[c.Source] = true
+		}
+	}
+	var out []*config.Source
+	for _, s := range cfg.Sources {
+		if used[s.ID()] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sandboxKey is a fresh key for one sandbox run, so no real key is needed
+// and none is ever sent to it.
+func sandboxKey() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make a sandbox key: %w", err)
+	}
+	return "sandbox-" + hex.EncodeToString(b), nil
+}
+
+// withTimeout bounds the whole run when --timeout is set.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/fetch/sandbox"
+)
+
+func runSandbox(ctx context.Context, name string, args []string, e *env) error {
+	var (
+		data, addr, key string
+		opts            sandbox.Options
+		verbose         bool
+	)
+	fs := newFlagSet(name, "sandbox --data DIR [--addr 127.0.0.1:PORT] [flags]", e)
+	fs.StringVar(&data, "data", "", "the snapshot folder to serve (required)")
+	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "loopback `ADDRESS` to listen on")
+	fs.StringVar(&key, "api-key", "sandbox", "the x-api-key the sandbox accepts")
+	fs.DurationVar(&opts.Latency, "latency", 0, "delay every answer by this `DURATION`")
+	fs.Float64Var(&opts.FailRate, "fail-rate", 0, "fraction 0..1 of requests answered 503 with an HTML page")
+	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "requests per second allowed; more are answered 429 with Retry-After (0: no limit)")
+	fs.Uint64Var(&opts.Seed, "seed", 1, "seed of --fail-rate, so runs repeat")
+	fs.BoolVarP(&verbose, "verbose", "v", false, "log each request on stderr")
+	if _, done, err := parseFlags(fs, args); err != nil || done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("sandbox: takes no DIR argument; name the snapshot with --data")
+	}
+	if data == "" {
+		return usageErrorf("sandbox: --data DIR is required")
+	}
+	if host, _, err := net.SplitHostPort(addr); err != nil || !(host == "localhost" || net.ParseIP(host).IsLoopback()) {
+		// Never serve player data on the network by a slip of the flag.
+		return usageErrorf("sandbox: --addr %q: want a loopback address such as 127.0.0.1:8080", addr)
+	}
+	opts.Data, opts.APIKey = data, key
+	if verbose {
+		opts.Logf = func(format string, args ...any) {
+			fmt.Fprintf(e.stderr, "%s "+format+"\n", append([]any{time.Now().UTC().Format(time.TimeOnly)}, args...)...)
+		}
+	}
+	srv, err := sandbox.New(opts)
+	if err != nil {
+		return usageErrorf("sandbox: %v", err)
+	}
+	snap, err := fetch.OpenSnapshot(data)
+	if err != nil {
+		return usageErrorf("sandbox: %v", err)
+	}
+	var sources []string
+	for _, f := range snap.Manifest().Files {
+		if !slices.Contains(sources, f.Source) {
+			sources = append(sources, f.Source)
+		}
+	}
+	fmt.Fprintf(e.stderr, "gpaudit sandbox: serving %s on http://%s (Ctrl-C to stop)\n", data, addr)
+	fmt.Fprintf(e.stderr, "Point a source at it with endpoint = \"http://%s\", api_key = %q and its snapshot name as project_id: %s.\n",
+		addr, key, strings.Join(sources, ", "))
+	if err := srv.Serve(ctx, addr); err != nil && !errors.Is(err, context.Canceled) {
+		return runtimeErrorf("sandbox: %v", err)
+	}
+	fmt.Fprintln(e.stderr, "gpaudit sandbox: stopped")
+	return nil
+}
