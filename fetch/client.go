@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/dataset"
 )
@@ -86,9 +88,9 @@ type Client struct {
 // source is one API source and the limits shared by all its requests.
 type source struct {
 	cfg   *config.Source
-	base  string // endpoint without a trailing slash
-	err   error  // why the source cannot be used, reported on use
-	limit *limiter
+	base  string        // endpoint without a trailing slash
+	err   error         // why the source cannot be used, reported on use
+	limit *rate.Limiter // nil: no limit
 	slots chan struct{}
 }
 
@@ -225,11 +227,27 @@ func (s *source) acquire(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if err := s.limit.wait(ctx); err != nil {
+	if s.limit == nil {
+		return nil
+	}
+	if err := s.limit.Wait(ctx); err != nil {
 		<-s.slots
-		return err
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// The next slot comes after the run's deadline.
+		return fmt.Errorf("wait for the rate limit: %w", context.DeadlineExceeded)
 	}
 	return nil
+}
+
+// newLimiter spaces requests 1/rps apart with no burst, as the APIs
+// document no burst allowance; nil for no limit.
+func newLimiter(rps float64) *rate.Limiter {
+	if rps <= 0 {
+		return nil
+	}
+	return rate.NewLimiter(rate.Limit(rps), 1)
 }
 
 func (s *source) release() { <-s.slots }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -459,37 +458,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// limiter spaces requests at least interval apart: a token bucket of one
-// token, as the APIs document no burst allowance.
-type limiter struct {
-	mu       sync.Mutex
-	interval time.Duration
-	next     time.Time
-}
-
-func newLimiter(rps float64) *limiter {
-	if rps <= 0 {
-		return nil
-	}
-	return &limiter{interval: time.Duration(float64(time.Second) / rps)}
-}
-
-// wait blocks until the caller may send, or ctx is done.
-func (l *limiter) wait(ctx context.Context) error {
-	if l == nil {
-		return ctx.Err()
-	}
-	l.mu.Lock()
-	now := time.Now()
-	slot := l.next
-	if slot.Before(now) {
-		slot = now
-	}
-	l.next = slot.Add(l.interval)
-	l.mu.Unlock()
-	return sleep(ctx, slot.Sub(now))
 }
 
 // scalarText renders a JSON string or number as text, "" otherwise.

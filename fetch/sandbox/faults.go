@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // FaultKind is how a scripted Fault answers.
@@ -141,36 +143,23 @@ func (fs *faultState) fail() bool {
 	return fs.rng.Float64() < fs.failRate
 }
 
-// tokenBucket is the sandbox's rate limit: tokens accrue at rate per second
-// up to burst, and each request takes one.
-type tokenBucket struct {
-	mu     sync.Mutex
-	rate   float64
-	burst  float64
-	tokens float64
-	last   time.Time
-	now    func() time.Time
+// limiter is the sandbox's rate limit over all endpoints: a token bucket
+// whose burst is the rate rounded up.
+type limiter struct{ *rate.Limiter }
+
+func newLimiter(rps float64) limiter {
+	return limiter{rate.NewLimiter(rate.Limit(rps), int(math.Max(1, math.Ceil(rps))))}
 }
 
-func newTokenBucket(rate float64, now func() time.Time) *tokenBucket {
-	burst := math.Max(1, math.Ceil(rate))
-	return &tokenBucket{rate: rate, burst: burst, tokens: burst, last: now(), now: now}
-}
-
-// take takes a token, or says how long until one is available.
-func (b *tokenBucket) take() (ok bool, wait time.Duration) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	now := b.now()
-	if elapsed := now.Sub(b.last); elapsed > 0 {
-		b.tokens = math.Min(b.burst, b.tokens+elapsed.Seconds()*b.rate)
-		b.last = now
+// take takes a token, or says how long until one is available without
+// taking it: a refused request does not count against later ones.
+func (l limiter) take() (ok bool, wait time.Duration) {
+	r := l.Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return false, d
 	}
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	return false, time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
+	return true, 0
 }
 
 // retryAfterSeconds renders d as a Retry-After value: whole seconds, rounded

@@ -97,7 +97,7 @@ type Server struct {
 	sources    map[string]*source
 	views      viewCache
 	mux        *http.ServeMux
-	limiter    *tokenBucket // nil when there is no rate limit
+	limiter    *limiter // nil when there is no rate limit
 	faults     faultState
 	stats      statsState
 
@@ -136,7 +136,8 @@ func New(opts Options) (*Server, error) {
 		done:       make(chan struct{}),
 	}
 	if opts.RateLimit > 0 {
-		s.limiter = newTokenBucket(opts.RateLimit, time.Now)
+		l := newLimiter(opts.RateLimit)
+		s.limiter = &l
 	}
 	s.mux = s.routes()
 	return s, nil
