@@ -10,7 +10,8 @@ import "embed"
 
 // FS holds the built-in policies and their Rego tests, by path below this
 // folder, e.g. gamepot/blocks/max_duration.rego and
-// gamepot/blocks/max_duration_test.rego.
+// gamepot/blocks/max_duration_test.rego, and under lib/ the helper packages
+// they share (packages without deny or warn, which are no policies).
 //
-//go:embed gamepot
+//go:embed gamepot lib
 var FS embed.FS
