@@ -32,6 +32,7 @@ var commands = []command{
 	{"validate", "Parse the HCL, resolve references and compile the policies", runValidate},
 	{"plan", "Show the requests check would send, per cohort", runPlan},
 	{"fetch", "Fetch every cohort and write a snapshot folder", runFetch},
+	{"test", "Run the Rego unit tests of the built-in and your policies", runTest},
 	{"policies", "List the built-in policies and their parameters", runPolicies},
 	{"sandbox", "Serve a snapshot folder as a local fake of the APIs", runSandbox},
 	{"fmt", "Rewrite *.hcl files in canonical format", runFmt},

@@ -24,10 +24,10 @@ func runPolicies(ctx context.Context, name string, args []string, e *env) error 
 	if format != "text" && format != "json" {
 		return usageErrorf("policies: --format %q: want text or json", format)
 	}
-	// The user's policies are listed only when DIR is named: run from a
-	// folder without HCL, "policies" says what gpaudit ships with.
+	// The user's policies are listed with the library when DIR is named or
+	// holds HCL; elsewhere "policies" says what gpaudit ships with.
 	opts := engine.Options{Builtin: policies.FS}
-	if fs.NArg() == 1 {
+	if fs.NArg() == 1 || hasHCL(dir) {
 		opts.UserDir = filepath.Join(dir, "policies")
 	}
 	eng, err := engine.New(ctx, opts)

@@ -97,7 +97,7 @@ func Capabilities() *ast.Capabilities {
 // policy. Rego problems give a *CompileError; a where that does not compile
 // gives a *WhereError (several are joined with errors.Join).
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	files, err := readPolicies(opts)
+	files, err := readRego(opts.Builtin, opts.UserDir, isPolicyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -172,16 +172,16 @@ type regoFile struct {
 	builtin bool
 }
 
-// readPolicies reads the non-test .rego files, built-in first, each group in
-// lexical order.
-func readPolicies(opts Options) ([]regoFile, error) {
+// readRego reads the .rego files that keep accepts, built-in first, each
+// group in lexical order.
+func readRego(builtin fs.FS, userDir string, keep func(fs.DirEntry) bool) ([]regoFile, error) {
 	var files []regoFile
-	if opts.Builtin != nil {
-		err := fs.WalkDir(opts.Builtin, ".", func(path string, d fs.DirEntry, err error) error {
-			if err != nil || !isPolicyFile(d) {
+	if builtin != nil {
+		err := fs.WalkDir(builtin, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || !keep(d) {
 				return err
 			}
-			text, err := fs.ReadFile(opts.Builtin, path)
+			text, err := fs.ReadFile(builtin, path)
 			if err != nil {
 				return err
 			}
@@ -192,14 +192,14 @@ func readPolicies(opts Options) ([]regoFile, error) {
 			return nil, fmt.Errorf("read built-in policies: %w", err)
 		}
 	}
-	if opts.UserDir == "" {
+	if userDir == "" {
 		return files, nil
 	}
-	if _, err := os.Stat(opts.UserDir); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(userDir); errors.Is(err, fs.ErrNotExist) {
 		return files, nil
 	}
-	err := filepath.WalkDir(opts.UserDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !isPolicyFile(d) {
+	err := filepath.WalkDir(userDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !keep(d) {
 			return err
 		}
 		text, err := os.ReadFile(path)
@@ -216,8 +216,11 @@ func readPolicies(opts Options) ([]regoFile, error) {
 }
 
 func isPolicyFile(d fs.DirEntry) bool {
-	name := d.Name()
-	return !d.IsDir() && strings.HasSuffix(name, ".rego") && !strings.HasSuffix(name, "_test.rego")
+	return isRegoFile(d) && !strings.HasSuffix(d.Name(), "_test.rego")
+}
+
+func isRegoFile(d fs.DirEntry) bool {
+	return !d.IsDir() && strings.HasSuffix(d.Name(), ".rego")
 }
 
 // parsePolicies parses files into modules keyed by file name, and reports

@@ -180,6 +180,11 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 		doc.Errors += s.Errors
 	}
 
+	return writeJUnit(w, doc)
+}
+
+// writeJUnit encodes doc whole before writing, so a failure writes nothing.
+func writeJUnit(w io.Writer, doc junitSuites) error {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)

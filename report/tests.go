@@ -1,0 +1,173 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gpaudit/gpaudit/engine"
+)
+
+// Tests writes the outcome of `gpaudit test` in format: text (a line per
+// test, the failing ones with where they failed), json or junit (a
+// <testsuite> per Rego file, a <testcase> per test rule).
+func Tests(w io.Writer, format string, run *engine.TestReport, opts Options) error {
+	switch format {
+	case "text":
+		return testsText(w, run, opts)
+	case "json":
+		return testsJSON(w, run)
+	case "junit":
+		return testsJUnit(w, run)
+	}
+	return fmt.Errorf("unknown format %q (want text, json or junit)", format)
+}
+
+// TestCounts tallies outcomes: passed, failed, errors, skipped.
+func TestCounts(run *engine.TestReport) (passed, failed, errors, skipped int) {
+	for _, r := range run.Results {
+		switch r.Status {
+		case engine.TestPass:
+			passed++
+		case engine.TestFail:
+			failed++
+		case engine.TestError:
+			errors++
+		case engine.TestSkip:
+			skipped++
+		}
+	}
+	return passed, failed, errors, skipped
+}
+
+func testsText(w io.Writer, run *engine.TestReport, opts Options) error {
+	t := NewText(opts)
+	var b bytes.Buffer
+	for _, r := range run.Results {
+		word, paint := t.status(r.Status) // test outcomes share the check statuses' words
+		fmt.Fprintf(&b, "%s  %s.%s  %s:%d\n", paint.Sprint(fmt.Sprintf("%-5s", word)), r.Package, r.Name, r.File, r.Row)
+		if r.Message != "" && (r.Status == engine.TestFail || r.Status == engine.TestError) {
+			fmt.Fprintf(&b, "       %s\n", strings.ReplaceAll(r.Message, "\n", "\n       "))
+		}
+		if r.Output != "" && (opts.Verbose || r.Status != engine.TestPass) {
+			fmt.Fprintf(&b, "       output: %s\n", strings.ReplaceAll(strings.TrimRight(r.Output, "\n"), "\n", "\n               "))
+		}
+	}
+	for _, c := range run.Coverage {
+		fmt.Fprintf(&b, "cover  %5.1f%%  %s\n", c.Percent, c.File)
+	}
+	passed, failed, errs, skipped := TestCounts(run)
+	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %s, %d skipped", plural(len(run.Results), "test"), passed, failed, plural(errs, "error"), skipped)
+	if run.Coverage != nil {
+		fmt.Fprintf(&b, "; coverage %.1f%%", run.Percent)
+	}
+	b.WriteString("\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+type testsDoc struct {
+	SchemaVersion int           `json:"schema_version"`
+	Summary       testsSummary  `json:"summary"`
+	Tests         []testJSON    `json:"tests"`
+	Coverage      *coverageJSON `json:"coverage,omitempty"`
+}
+
+type testsSummary struct {
+	Tests   int `json:"tests"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Errors  int `json:"errors"`
+	Skipped int `json:"skipped"`
+}
+
+type testJSON struct {
+	Package string `json:"package"`
+	Name    string `json:"name"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Status  string `json:"status"`
+	Message string `json:"message"`
+	Output  string `json:"output"`
+}
+
+type coverageJSON struct {
+	Percent float64        `json:"percent"`
+	Files   []coverageFile `json:"files"`
+}
+
+type coverageFile struct {
+	File       string  `json:"file"`
+	Percent    float64 `json:"percent"`
+	Covered    int     `json:"covered_lines"`
+	NotCovered int     `json:"not_covered_lines"`
+}
+
+func testsJSON(w io.Writer, run *engine.TestReport) error {
+	passed, failed, errs, skipped := TestCounts(run)
+	doc := testsDoc{
+		SchemaVersion: 1,
+		Summary:       testsSummary{Tests: len(run.Results), Passed: passed, Failed: failed, Errors: errs, Skipped: skipped},
+		Tests:         make([]testJSON, 0, len(run.Results)),
+	}
+	for _, r := range run.Results {
+		doc.Tests = append(doc.Tests, testJSON{r.Package, r.Name, r.File, r.Row, r.Status, r.Message, r.Output})
+	}
+	if run.Coverage != nil {
+		doc.Coverage = &coverageJSON{Percent: run.Percent, Files: []coverageFile{}}
+		for _, c := range run.Coverage {
+			doc.Coverage.Files = append(doc.Coverage.Files, coverageFile{c.File, c.Percent, c.Covered, c.NotCovered})
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encode json test report: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func testsJUnit(w io.Writer, run *engine.TestReport) error {
+	doc := junitSuites{Name: "gpaudit test", Time: "0"}
+	suiteOf := map[string]int{}
+	taken := map[[2]string]bool{}
+	for _, r := range run.Results {
+		i, ok := suiteOf[r.File]
+		if !ok {
+			i = len(doc.Suites)
+			suiteOf[r.File] = i
+			doc.Suites = append(doc.Suites, junitSuite{Name: r.File, Time: "0", File: r.File})
+		}
+		s := &doc.Suites[i]
+		tc := junitCase{Name: uniqueName(taken, r.Name, r.Package), Classname: r.Package, Time: "0"}
+		where := fmt.Sprintf("%s:%d", r.File, r.Row)
+		switch r.Status {
+		case engine.TestFail:
+			tc.Failure = &junitOutcome{Message: "failed at " + where, Type: "fail", Text: r.Message}
+			s.Failures++
+		case engine.TestError:
+			tc.Error = &junitOutcome{Message: r.Message, Text: r.Message}
+			s.Errors++
+		case engine.TestSkip:
+			tc.Skipped = &junitOutcome{Message: "todo_ test"}
+			s.Skipped++
+		}
+		if r.Output != "" {
+			out := junitText(r.Output)
+			tc.SystemOut = &out
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, tc)
+	}
+	for _, s := range doc.Suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+	}
+	return writeJUnit(w, doc)
+}
