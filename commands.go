@@ -247,6 +247,26 @@ func policyDiagnostics(cfg *config.Config, eng *engine.Engine, dir string) hcl.D
 				Subject:  &policyRng,
 			})
 		}
+		for _, k := range slices.Sorted(maps.Keys(p.With)) {
+			name, ok := ch.With[k]
+			if !ok {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Missing with cohort",
+					Detail:   fmt.Sprintf("Policy %q reads a %s cohort as with.%s; add with = { %s = cohort.NAME }.", p.Name, p.With[k], k, k),
+					Subject:  &declRng,
+				})
+				continue
+			}
+			if c := cfg.Cohort(name); c != nil && c.Dataset != p.With[k] {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Wrong dataset for with cohort",
+					Detail:   fmt.Sprintf("Policy %q reads with.%s as %s; cohort %q is %s.", p.Name, k, p.With[k], name, c.Dataset),
+					Subject:  &declRng,
+				})
+			}
+		}
 		if p.Params == nil {
 			continue // a policy without declared parameters takes any
 		}

@@ -39,6 +39,9 @@ type Policy struct {
 	// Params are the declared parameters with their defaults (custom.params),
 	// as plain Go values with json.Number for numbers; never nil.
 	Params map[string]any
+	// With are the other cohorts the policy reads (custom.with): the key of
+	// input.cohorts → the dataset that cohort must be. Nil when none.
+	With map[string]string
 	// Builtin reports whether the policy comes from the built-in library.
 	Builtin bool
 	// File is the file that holds the package's METADATA, or its first file.
@@ -393,6 +396,20 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 			p.Datasets = append(p.Datasets, s)
 		}
 	}
+	if v, ok := a.Custom["with"]; ok {
+		with, ok := v.(map[string]any)
+		if !ok {
+			return bad("custom.with of package %s is not an object of cohort key → dataset", name)
+		}
+		p.With = map[string]string{}
+		for k, d := range with {
+			s, ok := d.(string)
+			if !ok {
+				return bad("custom.with of package %s holds %v for %s, not a dataset name", name, d, k)
+			}
+			p.With[k] = s
+		}
+	}
 	if v, ok := a.Custom["params"]; ok {
 		params, err := plain(v)
 		m, ok := params.(map[string]any)
@@ -451,6 +468,7 @@ func (e *Engine) Policies() []Policy {
 	for _, p := range e.policies {
 		info := p.info
 		info.Datasets = slices.Clone(info.Datasets)
+		info.With = maps.Clone(info.With)
 		info.Params = maps.Clone(info.Params)
 		out = append(out, info)
 	}

@@ -155,3 +155,15 @@ func TestFormatted(t *testing.T) {
 		t.Fatalf("format embedded policies: %v", err)
 	}
 }
+
+// TestStrict compiles the library as `opa check --strict` would: no unused
+// variables or imports, no shadowed names, no deprecated built-ins.
+func TestStrict(t *testing.T) {
+	compiler := ast.NewCompiler().
+		WithCapabilities(engine.Capabilities()).
+		WithStrict(true).
+		WithEnablePrintStatements(true)
+	if compiler.Compile(parseAll(t)); compiler.Failed() {
+		t.Fatalf("the library fails strict compilation:\n%v", compiler.Errors)
+	}
+}
