@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -65,7 +66,59 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 		l.unusedLocals()
 	}
 	cfg.Files = l.parser.Files()
-	return cfg, l.diags
+	secrets := sensitiveTexts(cfg.Variables)
+	for _, src := range cfg.Sources {
+		if resolve := src.resolve; resolve != nil {
+			src.resolve = func() hcl.Diagnostics { return redact(resolve(), secrets) }
+		}
+	}
+	return cfg, redact(l.diags, secrets)
+}
+
+// sensitiveTexts lists the values of sensitive variables as they would be
+// quoted in a message.
+func sensitiveTexts(vars []*Variable) []string {
+	var texts []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			texts = append(texts, x)
+		case json.Number:
+			texts = append(texts, string(x))
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	for _, v := range vars {
+		if v.Sensitive {
+			walk(v.Value)
+		}
+	}
+	// Very short values would blank out ordinary words; a secret that short
+	// protects nothing anyway.
+	return slices.DeleteFunc(texts, func(s string) bool { return len(s) < 4 })
+}
+
+// redact replaces every quoted sensitive value in diags: a function such as
+// tonumber or parseint quotes its argument when it fails.
+func redact(diags hcl.Diagnostics, secrets []string) hcl.Diagnostics {
+	if len(secrets) == 0 {
+		return diags
+	}
+	for _, d := range diags {
+		for _, s := range secrets {
+			d.Summary = strings.ReplaceAll(d.Summary, s, "(sensitive value)")
+			d.Detail = strings.ReplaceAll(d.Detail, s, "(sensitive value)")
+		}
+	}
+	return diags
 }
 
 // environ turns KEY=VALUE pairs into a map; a later pair wins, as in os/exec.

@@ -197,3 +197,36 @@ secret.vars:1,9-17: Invalid value for input variable; The value for var.token in
 		})
 	}
 }
+
+// TestSensitiveValuesRedactedInUse covers a sensitive value that is valid
+// but fails where it is used: functions quote their arguments when they fail.
+func TestSensitiveValuesRedactedInUse(t *testing.T) {
+	const secret = "hunter2-SECRET"
+	const text = `variable "secret" {
+  type      = string
+  sensitive = true
+}
+
+locals {
+  n = tonumber(var.secret)
+  m = parseint(var.secret, 10)
+}
+
+check "c" {
+  title  = "uses ${local.n} and ${local.m}"
+  cohort = cohort.x
+  policy = "p"
+}
+`
+	cfg, diags := loadMain(t, text, nil, Options{Vars: []string{"secret=" + secret}})
+	got := diagText(t, cfg.Files, diags)
+	if !diags.HasErrors() {
+		t.Fatal("no error diagnostic")
+	}
+	if strings.Contains(got, secret) {
+		t.Errorf("the secret shows in:\n%s", got)
+	}
+	if !strings.Contains(got, "(sensitive value)") {
+		t.Errorf("no redaction marker in:\n%s", got)
+	}
+}
