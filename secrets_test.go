@@ -49,8 +49,9 @@ check "chat_links" {
 }
 `
 	writeFile(t, filepath.Join(dir, "main.hcl"), hclText)
-	// A policy that tries to read the key back; the sandbox refuses it.
-	writeFile(t, filepath.Join(dir, "policies", "keys.rego"), "package test.keys\n\ndeny contains sprintf(\"%v\", [input]) if false\n")
+	// A policy that writes its whole input into the report: were the key
+	// anywhere in what policies see, the search below would find it.
+	writeFile(t, filepath.Join(dir, "policies", "keys.rego"), "package test.keys\n\ndeny contains json.marshal(input)\n")
 
 	tests := []struct {
 		name    string
