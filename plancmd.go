@@ -93,8 +93,12 @@ func writePlan(w io.Writer, cfg *config.Config, c *config.Cohort, p fetch.Reques
 	case !p.PerPlayer && count && countErr != nil:
 		fmt.Fprintf(w, "  count   failed: %v\n", countErr)
 	case !p.PerPlayer && count:
-		pages := n/fetch.PageSize + 1 // the last page is short, or empty
-		fmt.Fprintf(w, "  count   %s, %s (+1 count)\n", plural(n, "record"), plural(pages, "request"))
+		pages := fetch.PageRequests(n)
+		extra := ""
+		if pages > 1 {
+			extra = " (+1 count, when pages are fetched concurrently)"
+		}
+		fmt.Fprintf(w, "  count   %s, %s%s\n", plural(n, "record"), plural(pages, "request"), extra)
 	case !p.PerPlayer:
 		fmt.Fprintf(w, "  pages   of %d, until a short page\n", fetch.PageSize)
 	case p.Lookups >= 0:

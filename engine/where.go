@@ -121,7 +121,7 @@ func valueOf(expr *ast.Expr, i int) *ast.Expr {
 	case []*ast.Term:
 		op, _ := t[0].Value.(ast.Ref)
 		switch {
-		case op.Equal(ast.Assign.Ref()) || op.Equal(ast.Member.Ref()) || op.Equal(ast.MemberWithKey.Ref()):
+		case op.Equal(ast.Assign.Ref()):
 			return expr
 		case op.Equal(ast.Equality.Ref()):
 			// Unification binds a name when one side is a bare variable.

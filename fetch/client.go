@@ -122,6 +122,9 @@ func NewClient(sources []*config.Source, opts ClientOptions) (*Client, error) {
 	if opts.RequestTimeout < 0 || opts.Backoff < 0 || opts.MaxBodyBytes < 0 {
 		return nil, errors.New("new client: a time-out, backoff or size limit is negative")
 	}
+	if !validHeaderValue(opts.UserAgent) {
+		return nil, errors.New("new client: the user agent contains a newline or other character not allowed in an HTTP header")
+	}
 
 	c := &Client{
 		opts:    opts,
@@ -182,7 +185,29 @@ func checkSource(src *config.Source) (string, error) {
 	if src.APIKey == "" {
 		return "", errors.New("no api_key")
 	}
+	// These go into headers. net/http refuses to send a value with a
+	// newline (a key pasted with one, or read from a file that ends in
+	// one), and no retry changes that; the value itself is never quoted,
+	// since one of them is the key.
+	for _, h := range []struct{ what, value string }{
+		{"API key", src.APIKey}, {"project id", src.ProjectID}, {"language", src.Language},
+	} {
+		if !validHeaderValue(h.value) {
+			return "", fmt.Errorf("the %s contains a newline or other character not allowed in an HTTP header", h.what)
+		}
+	}
 	return strings.TrimRight(src.Endpoint, "/"), nil
+}
+
+// validHeaderValue reports whether net/http will send v as a header value:
+// no control characters other than tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; b < ' ' && b != '\t' || b == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // sameHostClient returns a copy of hc (or a default client) that does not
@@ -225,7 +250,7 @@ func (s *source) acquire(ctx context.Context) error {
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():
-		return ctx.Err()
+		return ctxErr(ctx)
 	}
 	if s.limit == nil {
 		return nil
@@ -233,10 +258,10 @@ func (s *source) acquire(ctx context.Context) error {
 	if err := s.limit.Wait(ctx); err != nil {
 		<-s.slots
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return ctxErr(ctx)
 		}
 		// The next slot comes after the run's deadline.
-		return fmt.Errorf("wait for the rate limit: %w", context.DeadlineExceeded)
+		return errRateLimitPastDeadline
 	}
 	return nil
 }
@@ -255,9 +280,10 @@ func (s *source) release() { <-s.slots }
 // Cohort fetches the records of cohort coh: through the list endpoint when
 // users is nil, one request per player otherwise. It implements Store.
 // Records are de-duplicated by id, in the order the API gave them (list) or
-// in the order of users (per player); per-player records are then kept only
-// when they match the cohort's filter. The records are shared with Fetched
-// and must not be modified.
+// in the order of users (per player). A list answer holding a record that
+// does not match the cohort's filter fails the cohort; per-player records
+// are kept only when they match it. The records are shared with Fetched and
+// must not be modified.
 func (c *Client) Cohort(ctx context.Context, coh *config.Cohort, users []string) ([]map[string]any, error) {
 	tr := c.newTracker(coh.Name)
 	records, err := c.cohort(ctx, coh, users, tr)

@@ -126,7 +126,8 @@ func standardFiles() []fetch.SnapshotFile {
 	return []fetch.SnapshotFile{
 		{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: shuffled(linkings(250))},
 		{Source: "gamepot.main", Dataset: "memberblock", Filters: []map[string]any{{}}, Records: shuffled(memberblocks(30))},
-		{Source: "gamepot.main", Dataset: "user_block", Users: []string{"p00001", "p00002", "p00003"}, Records: userBlocks()},
+		// Players p00000 to p00029 were looked up; three are blocked.
+		{Source: "gamepot.main", Dataset: "user_block", Users: idRange("p", 0, 30, 1), Records: userBlocks()},
 		{Source: "ncloud_chat.main", Dataset: "chat_members", Filters: []map[string]any{{}}, Records: shuffled(chatMembers(30))},
 	}
 }
@@ -361,7 +362,8 @@ func TestClientListGrows(t *testing.T) {
 		t.Errorf("record ids (-want +got):\n%s", diff)
 	}
 	slices.Sort(offsets)
-	if want := []string{"0 false", "0 true", "100 false", "200 false"}; !slices.Equal(offsets, want) {
+	// Pages overlap by one record: offsets 0, 99, 198.
+	if want := []string{"0 false", "0 true", "198 false", "99 false"}; !slices.Equal(offsets, want) {
 		t.Errorf("requests (offset count) = %q, want %q", offsets, want)
 	}
 }
@@ -482,6 +484,18 @@ func TestClientV1Answers(t *testing.T) {
 		"no-result":    `{"status":1}`,
 		"list":         `[]`,
 		"documented":   `{"status":-6,"message":"projectId was wrong."}`,
+		// Not found, of something other than the player's block.
+		"project-not-found": `{"status":-7,"message":"Project not found."}`,
+		"key-not-found":     `{"status":-7,"message":"key not found"}`,
+		"route-not-found":   `{"status":-7,"message":"route not found"}`,
+		"header-not-found":  `{"status":-7,"message":"Header x-user-token not found"}`,
+		"user-of-project":   `{"status":-7,"message":"User's project does not exist"}`,
+		"unknown-error":     `{"status":-7,"message":"Unknown error while reading the user"}`,
+		// Not found, of the player or the block.
+		"user-not-exist": `{"status":-8,"message":"User does not exist"}`,
+		"not-blocked":    `{"status":-7,"message":"This member is not blocked."}`,
+		"no-such-block":  `{"status":-7,"message":"no such block"}`,
+		"unknown-member": `{"status":-7,"message":"Unknown member"}`,
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		parts := strings.Split(r.URL.Path, "/") // /v1/api/project/P/user/U/block
@@ -510,6 +524,16 @@ func TestClientV1Answers(t *testing.T) {
 		{user: "no-result", wantErr: "with no result"},
 		{user: "list", wantErr: "the answer is a list of 0"},
 		{user: "documented", wantErr: "status -6 (project id does not exist)"},
+		{user: "project-not-found", wantErr: `status -7: "Project not found."`},
+		{user: "key-not-found", wantErr: `status -7: "key not found"`},
+		{user: "route-not-found", wantErr: `status -7: "route not found"`},
+		{user: "header-not-found", wantErr: `status -7: "Header x-user-token not found"`},
+		{user: "user-of-project", wantErr: `status -7: "User's project does not exist"`},
+		{user: "unknown-error", wantErr: `status -7: "Unknown error while reading the user"`},
+		{user: "unknown-member"},
+		{user: "user-not-exist"},
+		{user: "not-blocked"},
+		{user: "no-such-block"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user, func(t *testing.T) {
@@ -724,7 +748,12 @@ func TestClientFetchedOnlyWholeCohorts(t *testing.T) {
 func TestClientCohortMistakes(t *testing.T) {
 	srv := startSandbox(t, nil, sandbox.Options{})
 	unresolved := &config.Source{Kind: "gamepot", Name: "later"}
-	c := newClient(t, srv.URL(), fetch.ClientOptions{}, gamepotSource(srv.URL()), chatSource(srv.URL()), unresolved)
+	// Values net/http refuses to put in a header: no retry can fix them.
+	keyNewline := &config.Source{Kind: "gamepot", Name: "keynl", Endpoint: srv.URL(), ProjectID: "gamepot.main", APIKey: testKey + "\n"}
+	projectCR := &config.Source{Kind: "ncloud_chat", Name: "projcr", Endpoint: srv.URL(), ProjectID: "ncloud_chat.main\r", APIKey: testKey}
+	languageNUL := &config.Source{Kind: "gamepot", Name: "langnul", Endpoint: srv.URL(), ProjectID: "gamepot.main", APIKey: testKey, Language: "ko\x00"}
+	c := newClient(t, srv.URL(), fetch.ClientOptions{}, gamepotSource(srv.URL()), chatSource(srv.URL()), unresolved,
+		keyNewline, projectCR, languageNUL)
 	tests := []struct {
 		name    string
 		cohort  config.Cohort
@@ -736,12 +765,23 @@ func TestClientCohortMistakes(t *testing.T) {
 		{"unresolved", config.Cohort{Source: "gamepot.later", Dataset: "linkings"}, nil, "source gamepot.later: no endpoint"},
 		{"users on a list-only dataset", config.Cohort{Source: "gamepot.main", Dataset: "linkings"}, []string{"p1"}, "cannot be read per player"},
 		{"no users for user_block", config.Cohort{Source: "gamepot.main", Dataset: "user_block"}, nil, "names no users"},
+		{"api key with a newline", config.Cohort{Source: "gamepot.keynl", Dataset: "linkings"}, nil,
+			"source gamepot.keynl: the API key contains a newline or other character not allowed in an HTTP header"},
+		{"api key with a newline, per player", config.Cohort{Source: "gamepot.keynl", Dataset: "user_block"}, []string{"p1"},
+			"source gamepot.keynl: the API key contains a newline"},
+		{"project id with a carriage return", config.Cohort{Source: "ncloud_chat.projcr", Dataset: "chat_members"}, nil,
+			"source ncloud_chat.projcr: the project id contains a newline or other character not allowed in an HTTP header"},
+		{"language with a NUL", config.Cohort{Source: "gamepot.langnul", Dataset: "user_block"}, []string{"p1"},
+			"source gamepot.langnul: the language contains a newline or other character not allowed in an HTTP header"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.Cohort(context.Background(), &tt.cohort, tt.users)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("error = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if err != nil && strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("error %q holds the key", err)
 			}
 		})
 	}
@@ -760,6 +800,7 @@ func TestNewClientErrors(t *testing.T) {
 		{"duplicate source", []*config.Source{gamepotSource("http://x"), gamepotSource("http://y")}, fetch.ClientOptions{}, "source gamepot.main is given twice"},
 		{"negative concurrency", nil, fetch.ClientOptions{Concurrency: -1}, "concurrency -1 is negative"},
 		{"negative timeout", nil, fetch.ClientOptions{RequestTimeout: -time.Second}, "negative"},
+		{"user agent with a newline", nil, fetch.ClientOptions{UserAgent: "gpaudit\r\n"}, "the user agent contains a newline"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

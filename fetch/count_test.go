@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
@@ -105,32 +107,42 @@ func TestCountUnknownShapes(t *testing.T) {
 	}
 }
 
-// TestCohortWhenCountFails: an unreadable count fails the cohort, except a
-// list, which says the server ignored count; the client then pages on.
+// TestCohortWhenCountFails: the count only saves requests, so an answer in
+// no known shape makes Cohort page one at a time; an error answer (a wrong
+// key, a server that keeps failing) fails the cohort as any request would.
 func TestCohortWhenCountFails(t *testing.T) {
 	records := linkings(150)
 	for _, tt := range []struct {
-		count   string
+		name    string
+		status  int
+		count   string // "list": answered with the first page
 		wantErr string
 	}{
-		{count: `{"total":150}`, wantErr: "count: GET /v2/linkings: the count answer is an object"},
-		{count: "list"},
+		{name: "unknown object", status: 200, count: `{"total":150}`},
+		{name: "count is a string", status: 200, count: `{"count":"150"}`},
+		{name: "negative", status: 200, count: `-3`},
+		{name: "list", status: 200, count: "list"},
+		{name: "wrong key", status: 401, count: `{"status":-1,"message":"no"}`, wantErr: "count: GET /v2/linkings: status -1 (API key not registered"},
+		{name: "server error", status: 503, count: `<html>busy</html>`, wantErr: "count: GET /v2/linkings: HTTP 503 with a body that is not JSON"},
 	} {
-		t.Run(tt.count, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				var opt struct {
-					Offset int  `json:"offset"`
-					Count  bool `json:"count"`
+					Offset  int  `json:"offset"`
+					PerPage int  `json:"per_page"`
+					Count   bool `json:"count"`
 				}
 				json.Unmarshal([]byte(r.URL.Query().Get("option")), &opt)
 				if opt.Count && tt.count != "list" {
+					w.WriteHeader(tt.status)
 					fmt.Fprint(w, tt.count)
 					return
 				}
-				json.NewEncoder(w).Encode(records[min(opt.Offset, 150):min(opt.Offset+100, 150)])
+				perPage := max(opt.PerPage, 100) // a count request answered as a list has none
+				json.NewEncoder(w).Encode(records[min(opt.Offset, 150):min(opt.Offset+perPage, 150)])
 			}))
 			defer srv.Close()
-			c := newClient(t, srv.URL, fetch.ClientOptions{Concurrency: 4})
+			c := newClient(t, srv.URL, fetch.ClientOptions{Concurrency: 4, MaxRetries: 1})
 			got, err := c.Cohort(context.Background(), &config.Cohort{Name: "links", Source: "gamepot.main", Dataset: "linkings"}, nil)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -141,8 +153,14 @@ func TestCohortWhenCountFails(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != 150 {
-				t.Errorf("%d records, want 150", len(got))
+			if diff := cmp.Diff(idRange("L", 0, 150, 1), recordIDs(got)); diff != "" {
+				t.Errorf("record ids (-want +got):\n%s", diff)
+			}
+			// Count stays strict: plan --count must not show a guess.
+			if tt.count != "list" {
+				if n, err := c.Count(context.Background(), &config.Cohort{Name: "links", Source: "gamepot.main", Dataset: "linkings"}); err == nil {
+					t.Errorf("Count = %d, want an error for the count answer %s", n, tt.count)
+				}
 			}
 		})
 	}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,7 +47,11 @@ func (c *Client) listRequest(s *source, coh *config.Cohort, offset int) request 
 	}
 }
 
-// page fetches the page at offset of a list cohort.
+// page fetches the page at offset of a list cohort. Every record must match
+// the cohort's filter: a server that filters differently from MatchFilter
+// (ignoring a key, matching loosely) would otherwise have records evaluated
+// that the cohort excludes, and the run would differ from one over its own
+// saved snapshot.
 func (c *Client) page(ctx context.Context, s *source, coh *config.Cohort, offset int, tr *tracker) ([]map[string]any, error) {
 	req := c.listRequest(s, coh, offset)
 	var records []map[string]any
@@ -57,12 +61,33 @@ func (c *Client) page(ctx context.Context, s *source, coh *config.Cohort, offset
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", req.endpoint, err)
 		}
+		unmatched := 0
+		for _, r := range records {
+			if !MatchFilter(r, coh.Filter) {
+				unmatched++
+			}
+		}
+		if unmatched > 0 {
+			return 0, fmt.Errorf("%s: %d of %d records do not match the cohort's filter %s: the server filters differently from gpaudit",
+				req.endpoint, unmatched, len(records), filterKeys(coh.Filter))
+		}
 		return len(records), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("page at offset %d: %w", offset, err)
 	}
 	return records, nil
+}
+
+// filterKeys names a filter's keys, not its values: they may be a player's
+// email.
+func filterKeys(filter map[string]any) string {
+	keys := make([]string, 0, len(filter))
+	for k := range filter {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return "on [" + strings.Join(keys, " ") + "]"
 }
 
 // listRecords checks that a list answer is an array of objects.
@@ -82,85 +107,182 @@ func listRecords(v any) ([]map[string]any, error) {
 	return records, nil
 }
 
-// count sends a list cohort's count request.
+// count sends a list cohort's count request. An answer that arrives but
+// cannot be read as a count is a *countShapeError.
 func (c *Client) count(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) (int, error) {
 	req := c.listRequest(s, coh, -1)
 	var n int
 	err := c.get(ctx, s, req, tr, func(a answer) (int, error) {
 		var err error
 		if n, err = parseCount(a.value); err != nil {
-			return 0, fmt.Errorf("%s: %w", req.endpoint, err)
+			return 0, &countShapeError{fmt.Errorf("%s: %w", req.endpoint, err)}
 		}
 		return 0, nil
 	})
 	return n, err
 }
 
-// fetchList reads every page of a list cohort. Paging is by offset until a
-// short page. When the first page is full and several requests may run at
-// once, a count request says how many pages remain and they are fetched
-// concurrently; if the data grew meanwhile (the last expected page is
-// full), paging goes on one page at a time. Records are de-duplicated by id,
-// the first kept, since offsets shift when records are added or removed
-// between pages.
+// countShapeError is a count answer in no shape parseCount knows (including
+// a list: the server ignored option.count). Count reports it; Cohort, for
+// which the count only saves time, pages one at a time instead.
+type countShapeError struct{ err error }
+
+func (e *countShapeError) Error() string { return e.err.Error() }
+func (e *countShapeError) Unwrap() error { return e.err }
+
+// maxListTries bounds how often a list is paged from the start again after
+// it changed under the client.
+const maxListTries = 3
+
+// errListMoved is a page that does not begin with the record that ended the
+// page before: records were added or removed ahead of it while the list was
+// paged, so offsets shifted and a record may have been skipped.
+var errListMoved = errors.New("the list changed while it was paged; try again")
+
+// fetchList reads every page of a list cohort, paging it again from the
+// start when it changes meanwhile, at most maxListTries times.
 func (c *Client) fetchList(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) ([]map[string]any, error) {
+	for try := 1; ; try++ {
+		records, err := c.pageList(ctx, s, coh, tr)
+		if !errors.Is(err, errListMoved) {
+			return records, err
+		}
+		if try == maxListTries {
+			return nil, fmt.Errorf("paged %d times: %w", try, err)
+		}
+	}
+}
+
+// pageList pages through a list cohort once. Pages overlap by one record:
+// each after the first starts at the offset of the previous page's last
+// record, which it must repeat. Were a record before it removed between the
+// two requests, offsets would shift back by one and the next record would
+// fall between the pages unseen; the overlap turns that into a mismatch,
+// and so does an added record. Paging stops at a short page.
+//
+// When the first page is full and several requests may run at once, a count
+// request says how many pages remain and they are fetched concurrently; if
+// the data grew meanwhile (the last expected page is full), paging goes on
+// one page at a time. Records are de-duplicated by id, the first kept.
+func (c *Client) pageList(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) ([]map[string]any, error) {
 	first, err := c.page(ctx, s, coh, 0, tr)
 	if err != nil {
 		return nil, err
 	}
-	seen := make(map[string]struct{}, len(first))
-	records := appendNew(nil, seen, first)
+	l := newListPages(first, c.perPage)
 	if len(first) < c.perPage {
-		return records, nil
+		return l.records, nil
 	}
-	offset := c.perPage
+	step := c.perPage - 1
+	offset := step
 
 	if c.opts.Concurrency > 1 {
 		total, err := c.count(ctx, s, coh, tr)
+		var shapeErr *countShapeError
 		switch {
-		case errors.Is(err, errCountIsList):
-			// The server ignores option.count: page one at a time.
+		case errors.As(err, &shapeErr):
+			// The count only saves time: page one at a time.
 		case err != nil:
 			return nil, fmt.Errorf("count: %w", err)
 		default:
 			tr.setTotal(total)
-			var done bool
-			records, offset, done, err = c.pagesAtOnce(ctx, s, coh, total, records, seen, tr)
-			if err != nil || done {
-				return records, err
+			pages, err := c.pagesAtOnce(ctx, s, coh, total, tr)
+			if err != nil {
+				return nil, err
 			}
+			for i, p := range pages {
+				done, err := l.add(p, (i+1)*step)
+				if err != nil {
+					return nil, err
+				}
+				if done {
+					return l.records, nil
+				}
+			}
+			offset = (len(pages) + 1) * step
 		}
 	}
 
 	for {
-		page, err := c.page(ctx, s, coh, offset, tr)
+		p, err := c.page(ctx, s, coh, offset, tr)
 		if err != nil {
 			return nil, err
 		}
-		before := len(records)
-		records = appendNew(records, seen, page)
-		if len(page) < c.perPage {
-			return records, nil
+		done, err := l.add(p, offset)
+		if err != nil {
+			return nil, err
 		}
-		if len(records) == before {
-			return nil, fmt.Errorf("page at offset %d repeats earlier records only: the server does not page", offset)
+		if done {
+			return l.records, nil
 		}
-		offset += c.perPage
+		offset += step
 	}
 }
 
-// pagesAtOnce fetches the pages after the first that total announces, plus
-// the one just past it (a full page always needs a next request to prove it
-// was the last), with at most Concurrency at once. It stops scheduling pages
-// once one comes back short, so a count that overstates costs little. It
-// returns the records, the offset to go on from, and whether a short page
-// ended the list.
-func (c *Client) pagesAtOnce(ctx context.Context, s *source, coh *config.Cohort, total int,
-	records []map[string]any, seen map[string]struct{}, tr *tracker) ([]map[string]any, int, bool, error) {
-	last := total / c.perPage // the expected short page; the first (0) is already here
+// listPages joins overlapping pages into one list.
+type listPages struct {
+	perPage     int
+	records     []map[string]any
+	seen        map[string]struct{}
+	first, last map[string]any // the list's first record, the last page's last
+}
+
+func newListPages(first []map[string]any, perPage int) *listPages {
+	l := &listPages{perPage: perPage, seen: make(map[string]struct{}, len(first))}
+	l.records = appendNew(nil, l.seen, first)
+	if len(first) > 0 {
+		l.first, l.last = first[0], first[len(first)-1]
+	}
+	return l
+}
+
+// add joins the page at offset, which must begin with the last record of
+// the page before. It reports whether the page was the last (short).
+func (l *listPages) add(page []map[string]any, offset int) (bool, error) {
+	full := len(page) == l.perPage
+	if len(page) == 0 || !sameRecord(page[0], l.last) {
+		if full && sameRecord(page[0], l.first) {
+			return false, fmt.Errorf("page at offset %d repeats the first page: the server does not page", offset)
+		}
+		return false, fmt.Errorf("page at offset %d does not begin with the last record of the page before: %w", offset, errListMoved)
+	}
+	before := len(l.records)
+	l.records = appendNew(l.records, l.seen, page[1:])
+	l.last = page[len(page)-1]
+	if !full {
+		return true, nil
+	}
+	if len(l.records) == before {
+		return false, fmt.Errorf("page at offset %d repeats earlier records only: the server does not page", offset)
+	}
+	return false, nil
+}
+
+// sameRecord reports whether a and b are one record: the same id, or equal
+// as a whole when they have none.
+func sameRecord(a, b map[string]any) bool {
+	if idA, idB := recordID(a), recordID(b); idA != "" || idB != "" {
+		return idA == idB
+	}
+	return valueEqual(a, b)
+}
+
+// pagesAtOnce fetches the pages after the first that total announces, the
+// last of them short (a full page always needs a next request to prove it
+// was the last), with at most Concurrency at once. Page i of the result
+// starts at offset (i+1)*(perPage-1). It stops scheduling pages once one
+// comes back short, so a count that overstates costs little.
+func (c *Client) pagesAtOnce(ctx context.Context, s *source, coh *config.Cohort, total int, tr *tracker) ([][]map[string]any, error) {
+	step := c.perPage - 1
+	// The page at offset k*step is short once fewer than perPage records
+	// are left from it: k*step > total-perPage.
+	last := 1
+	if total > c.perPage {
+		last = (total-c.perPage)/step + 1
+	}
 	var (
 		mu    sync.Mutex
-		pages [][]map[string]any // pages[i] is the page at offset (i+1)*perPage
+		pages [][]map[string]any
 		short atomic.Bool
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -170,7 +292,7 @@ func (c *Client) pagesAtOnce(ctx context.Context, s *source, coh *config.Cohort,
 		pages = append(pages, nil)
 		mu.Unlock()
 		g.Go(func() error {
-			p, err := c.page(gctx, s, coh, (i+1)*c.perPage, tr)
+			p, err := c.page(gctx, s, coh, (i+1)*step, tr)
 			if err != nil {
 				return err
 			}
@@ -184,22 +306,12 @@ func (c *Client) pagesAtOnce(ctx context.Context, s *source, coh *config.Cohort,
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, 0, false, err
+		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, 0, false, err
+	if ctx.Err() != nil {
+		return nil, ctxErr(ctx)
 	}
-	for i, p := range pages {
-		before := len(records)
-		records = appendNew(records, seen, p)
-		if len(p) < c.perPage {
-			return records, 0, true, nil
-		}
-		if len(records) == before {
-			return nil, 0, false, fmt.Errorf("page at offset %d repeats earlier records only: the server does not page", (i+1)*c.perPage)
-		}
-	}
-	return records, (len(pages) + 1) * c.perPage, false, nil
+	return pages, nil
 }
 
 // fetchPlayers looks up each of ids, at most Concurrency at once, and
@@ -223,6 +335,10 @@ func (c *Client) fetchPlayers(ctx context.Context, s *source, coh *config.Cohort
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil {
+		// Lookups that were never started found nothing: that is no answer.
+		return nil, ctxErr(ctx)
 	}
 	seen := make(map[string]struct{}, len(ids))
 	out := make([]map[string]any, 0, len(ids))
@@ -340,16 +456,13 @@ func blockRecord(v any, userID string) (map[string]any, error) {
 	return out, nil
 }
 
-// notFoundMessage recognises a v1 error that says there is no such block or
-// player, as opposed to a failure.
-var notFoundMessage = regexp.MustCompile(`(?i)not\s*found|not\s*exist|no\s+(such\s+)?(user|member|block)|not\s*blocked`)
-
 // blockNotFound reports whether a v1 block error means "not blocked": a
 // negative status that is none of the documented failures, not sent with a
-// server error, and whose message says not found.
+// server error, and whose message says the user, member or block was not
+// found ("project not found" or "key not found" is a failure).
 func blockNotFound(e *APIError) bool {
 	if e.Gateway || e.Meaning != "" || e.HTTPStatus >= 500 || !strings.HasPrefix(e.Code, "-") {
 		return false
 	}
-	return notFoundMessage.MatchString(e.Message)
+	return saysNotFound(e.Message, blockWords)
 }

@@ -3,14 +3,18 @@ package fetch
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -142,9 +146,9 @@ func (c *Client) get(ctx context.Context, s *source, req request, tr *tracker, a
 			tr.request(n, false)
 			return err
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctx.Err() != nil {
 			tr.request(0, false)
-			return fmt.Errorf("%s: %w", req.endpoint, ctxErr)
+			return fmt.Errorf("%s: %w", req.endpoint, ctxErr(ctx))
 		}
 		retry := aerr.retry && attempt <= c.opts.MaxRetries
 		tr.request(0, retry)
@@ -154,8 +158,8 @@ func (c *Client) get(ctx context.Context, s *source, req request, tr *tracker, a
 			}
 			return aerr.err
 		}
-		if err := sleep(ctx, c.backoff(attempt, aerr.retryAfter)); err != nil {
-			return fmt.Errorf("%s: %w", req.endpoint, err)
+		if sleep(ctx, c.backoff(attempt, aerr.retryAfter)) != nil {
+			return fmt.Errorf("%s: %w", req.endpoint, ctxErr(ctx))
 		}
 	}
 }
@@ -163,7 +167,7 @@ func (c *Client) get(ctx context.Context, s *source, req request, tr *tracker, a
 // attempt sends req once, within the source's limits.
 func (c *Client) attempt(ctx context.Context, s *source, req request) (answer, *attemptError) {
 	if err := s.acquire(ctx); err != nil {
-		return answer{}, &attemptError{err: err}
+		return answer{}, &attemptError{err: fmt.Errorf("%s: %w", req.endpoint, err)}
 	}
 	defer s.release()
 
@@ -191,10 +195,11 @@ func (c *Client) attempt(ctx context.Context, s *source, req request) (answer, *
 
 // transportError describes a request that got no complete answer. Resets,
 // time-outs and cut bodies are worth retrying; a refused redirect is not,
-// nor anything once the caller's context ended.
+// nor anything once the caller's context ended, nor a request net/http could
+// not even send.
 func (c *Client) transportError(ctx, actx context.Context, req request, err error) *attemptError {
 	if ctx.Err() != nil {
-		return &attemptError{err: ctx.Err()}
+		return &attemptError{err: ctxErr(ctx)}
 	}
 	if errors.Is(err, errRedirectRefused) {
 		return &attemptError{err: fmt.Errorf("%s: %w", req.endpoint, errRedirectRefused)}
@@ -205,7 +210,61 @@ func (c *Client) transportError(ctx, actx context.Context, req request, err erro
 			retry: true,
 		}
 	}
-	return &attemptError{err: fmt.Errorf("%s: %w", req.endpoint, stripURL(err)), retry: true}
+	err = stripURL(err)
+	return &attemptError{err: fmt.Errorf("%s: %w", req.endpoint, err), retry: networkFailure(err)}
+}
+
+// networkFailure reports whether err is the network failing, which asking
+// again may get past: a reset, a refused or dropped connection, a time-out,
+// a body cut short. Everything else net/http returns is about the request
+// itself (a header value it refuses to send, an unsupported scheme) or a
+// server that will answer the same way again (an untrusted certificate, a
+// host name that does not exist), and retrying only delays the error.
+func networkFailure(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return !dnsErr.IsNotFound
+	}
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return false
+	}
+	var netErr net.Error
+	var errno syscall.Errno
+	if errors.As(err, &netErr) || errors.As(err, &errno) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	// net/http's HTTP/2 failures (GOAWAY, stream resets, a lost connection)
+	// and its "server closed idle connection" are unexported types: their
+	// text is the only handle on them.
+	msg := err.Error()
+	return strings.HasPrefix(msg, "http2: ") || strings.Contains(msg, "server closed idle connection")
+}
+
+// deadlineError is the caller's context reaching its deadline: in gpaudit,
+// the run's --timeout. errors.Is(err, context.DeadlineExceeded) holds; the
+// text says what it means for the cohort instead of "context deadline
+// exceeded".
+type deadlineError struct{ text string }
+
+func (e *deadlineError) Error() string { return e.text }
+func (e *deadlineError) Unwrap() error { return context.DeadlineExceeded }
+
+var (
+	errRunDeadline = &deadlineError{"not fetched before the run's --timeout"}
+	// errRateLimitPastDeadline is a request that the rate limit would let
+	// through only after the deadline; waiting for it is pointless.
+	errRateLimitPastDeadline = &deadlineError{"not fetched before the run's --timeout: the rate limit allows no more requests before it"}
+)
+
+// ctxErr is why ctx ended, with a deadline said as errRunDeadline.
+func ctxErr(ctx context.Context) error {
+	err := ctx.Err()
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errRunDeadline
+	}
+	return err
 }
 
 // stripURL drops the URL that net/http puts in its errors: its query holds
@@ -228,20 +287,7 @@ func (c *Client) classify(req request, resp *http.Response, body []byte) (answer
 	}
 
 	if status == http.StatusNotFound && req.notFound404 {
-		if len(bytes.TrimSpace(body)) == 0 {
-			return answer{notFound: true}, nil
-		}
-		v, err := decodeJSON(body)
-		if err != nil {
-			// A 404 page that is not JSON says the endpoint itself is
-			// wrong; taking it as "no such player" would hide that.
-			return answer{}, &attemptError{err: fmt.Errorf("%s: HTTP 404 with %s", req.endpoint, c.describeBody(body, err))}
-		}
-		if apiErr := c.bodyError(req, status, v); apiErr != nil && (apiErr.Gateway || apiErr.Meaning != "") {
-			// A wrong key or project must not read as "no such player".
-			return answer{}, &attemptError{err: apiErr, retry: apiErr.retryable()}
-		}
-		return answer{notFound: true}, nil
+		return c.classify404(req, body)
 	}
 
 	v, jerr := decodeJSON(body)
@@ -274,6 +320,43 @@ func (c *Client) classify(req request, resp *http.Response, body []byte) (answer
 		return answer{}, &attemptError{err: fmt.Errorf("%s: HTTP %d with a JSON body that is no known error", req.endpoint, status)}
 	}
 	return answer{value: v}, nil
+}
+
+// classify404 reads HTTP 404 from an endpoint where it may mean "no such
+// player". It does only when the body says so: empty, null, {}, or a
+// message about the member or user not being found. Any other 404 (a route
+// that does not exist behind a proxy, a wrong key or project) says the
+// request is wrong, and taking it as "not found" would make every player
+// vanish without an error.
+func (c *Client) classify404(req request, body []byte) (answer, *attemptError) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return answer{notFound: true}, nil
+	}
+	v, err := decodeJSON(body)
+	if err != nil {
+		return answer{}, &attemptError{err: fmt.Errorf("%s: HTTP 404 with %s", req.endpoint, c.describeBody(body, err))}
+	}
+	if apiErr := c.bodyError(req, http.StatusNotFound, v); apiErr != nil {
+		if !apiErr.Gateway && apiErr.Meaning == "" && saysNotFound(apiErr.Message, memberWords) {
+			return answer{notFound: true}, nil
+		}
+		return answer{}, &attemptError{err: apiErr, retry: apiErr.retryable()}
+	}
+	obj, isObject := v.(map[string]any)
+	if v == nil || isObject && len(obj) == 0 {
+		return answer{notFound: true}, nil
+	}
+	msg, _ := obj["message"].(string)
+	if saysNotFound(msg, memberWords) {
+		return answer{notFound: true}, nil
+	}
+	what := describeShape(v)
+	if msg != "" {
+		what = strconv.Quote(clip(c.redact(msg), 200))
+	}
+	return answer{}, &attemptError{
+		err: fmt.Errorf("%s: HTTP 404 that does not say the member was not found: %s", req.endpoint, what),
+	}
 }
 
 // bodyError recognises the two error shapes in a decoded body. A record
@@ -469,4 +552,21 @@ func scalarText(v any) string {
 		return string(x)
 	}
 	return ""
+}
+
+// The APIs say "no such player" only in words. These recognise a message
+// that says something was not found and that it is the player (or, on the
+// v1 endpoint, the block); a message that names the project, the key, a
+// header or a route is about the request, however it is worded.
+var (
+	notFoundWords = regexp.MustCompile(`(?i)not\s*found|not\s*exists?|n't\s*exist|no\s+such|unknown\s+(user|member|player)|not\s*blocked`)
+	memberWords   = regexp.MustCompile(`(?i)user|member|player`)
+	blockWords    = regexp.MustCompile(`(?i)user|member|player|block`)
+	requestWords  = regexp.MustCompile(`(?i)project|api[\s_-]*key|\bkey\b|header|route|endpoint|path|url|cannot\s+get`)
+)
+
+// saysNotFound reports whether msg says that the thing subject names was
+// not found, and names nothing about the request.
+func saysNotFound(msg string, subject *regexp.Regexp) bool {
+	return notFoundWords.MatchString(msg) && subject.MatchString(msg) && !requestWords.MatchString(msg)
 }

@@ -82,7 +82,7 @@ func TestClientFailures(t *testing.T) {
 			name:         "truncated JSON that never recovers",
 			faults:       []sandbox.Fault{{PathPrefix: "/v2/linkings", After: 1, Kind: sandbox.FaultMalformedJSON}},
 			opts:         fetch.ClientOptions{MaxRetries: 1},
-			wantErr:      []string{"page at offset 100: GET /v2/linkings: truncated JSON (", "(gave up after 2 attempts)"},
+			wantErr:      []string{"page at offset 99: GET /v2/linkings: truncated JSON (", "(gave up after 2 attempts)"},
 			wantRequests: 3,
 		},
 		{
@@ -152,6 +152,14 @@ func TestClientFailures(t *testing.T) {
 			opts:         fetch.ClientOptions{MaxBodyBytes: 4096},
 			wantErr:      []string{"GET /v2/linkings: answer is larger than the size limit (4096 bytes)"},
 			wantRequests: 1,
+		},
+		{
+			name:         "player the sandbox's snapshot did not look up",
+			cohort:       &config.Cohort{Name: "b", Source: "gamepot.main", Dataset: "user_block"},
+			users:        []string{"p00001", "p00099"},
+			wantErr:      []string{`player "p00099": GET /v1/api/project/{projectId}/user/{userId}/block: status -11`, "the sandbox snapshot does not cover player"},
+			wantAPI:      "-11",
+			wantRequests: 2,
 		},
 		{
 			name:         "chat member unknown endpoint is no 'not found'",
@@ -477,6 +485,20 @@ func TestClientChatMemberAnswers(t *testing.T) {
 		{user: "empty-object", status: 200, body: `{}`},
 		{user: "404-html", status: 404, body: "<html>Not Found</html>", wantErr: `GET /v1/api/members/{userId}: HTTP 404 with a body that is not JSON: "<html>Not Found</html>"`},
 		{user: "404-wrong-key", status: 404, body: `{"status":-1,"message":"no"}`, wantErr: "status -1 (API key not registered or without permission)"},
+		{user: "404-null", status: 404, body: `null`},
+		{user: "404-empty-object", status: 404, body: `{}`},
+		{user: "404-user-not-found", status: 404, body: `{"statusCode":404,"message":"User not found","error":"Not Found"}`},
+		{user: "404-status-member", status: 404, body: `{"status":-7,"message":"Member does not exist."}`},
+		{user: "404-route-miss", status: 404, body: `{"statusCode":404,"message":"Cannot GET /v1/api/members/404-route-miss","error":"Not Found"}`,
+			wantErr: `GET /v1/api/members/{userId}: HTTP 404 that does not say the member was not found: "Cannot GET /v1/api/members/404-route-miss"`},
+		{user: "404-bare-error", status: 404, body: `{"error":"Not Found"}`,
+			wantErr: "GET /v1/api/members/{userId}: HTTP 404 that does not say the member was not found: an object with keys [error]"},
+		{user: "404-project-not-found", status: 404, body: `{"message":"project not found"}`,
+			wantErr: `HTTP 404 that does not say the member was not found: "project not found"`},
+		{user: "404-status-project", status: 404, body: `{"status":-7,"message":"Project of this member not found."}`,
+			wantErr: `GET /v1/api/members/{userId}: status -7: "Project of this member not found." [HTTP 404]`},
+		{user: "404-list", status: 404, body: `[]`,
+			wantErr: "HTTP 404 that does not say the member was not found: a list of 0"},
 		{user: "list", status: 200, body: `[]`, wantErr: "GET /v1/api/members/{userId}: the answer is a list of 0, not a member"},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -508,6 +530,163 @@ func TestClientChatMemberAnswers(t *testing.T) {
 			}
 			if f := c.Fetched(); len(f) != 1 || len(f[0].Users) != 1 {
 				t.Errorf("Fetched() = %+v, want the user listed as looked up", f)
+			}
+		})
+	}
+}
+
+// addHeader is a transport that adds a header, to make a request net/http
+// refuses to send.
+type addHeader struct{ name, value string }
+
+func (a addHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(a.name, a.value)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestClientRetriesOnlyNetworkFailures: a request that cannot be sent, or a
+// server whose certificate is not trusted, fails the same way every time;
+// only the network failing is worth another try.
+func TestClientRetriesOnlyNetworkFailures(t *testing.T) {
+	box := startSandbox(t, nil, sandbox.Options{})
+	untrusted := httptest.NewTLSServer(http.NotFoundHandler())
+	defer untrusted.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close() // nothing listens there now: connections are refused
+
+	tests := []struct {
+		name        string
+		endpoint    string
+		httpClient  *http.Client
+		wantErr     string
+		wantRetries int
+	}{
+		{
+			name:       "header value net/http refuses",
+			endpoint:   box.URL(),
+			httpClient: &http.Client{Transport: addHeader{"x-trace", "a\nb"}},
+			wantErr:    `GET /v2/linkings: net/http: invalid header field value for "X-Trace"`,
+		},
+		{
+			name:     "untrusted certificate",
+			endpoint: untrusted.URL,
+			wantErr:  "GET /v2/linkings: tls: failed to verify certificate",
+		},
+		{
+			name:     "TLS to a server that speaks plain HTTP",
+			endpoint: strings.Replace(box.URL(), "http://", "https://", 1),
+			wantErr:  "GET /v2/linkings: http: server gave HTTP response to HTTPS client",
+		},
+		{
+			name:        "connection refused is retried",
+			endpoint:    closedURL,
+			wantErr:     "connection refused (gave up after 3 attempts)",
+			wantRetries: 2,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var last fetch.Progress
+			opts := fetch.ClientOptions{HTTPClient: tt.httpClient, MaxRetries: 2, Progress: func(p fetch.Progress) { last = p }}
+			c := newClient(t, tt.endpoint, opts, gamepotSource(tt.endpoint))
+			_, err := c.Cohort(context.Background(), &config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"}, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if last.Retries != tt.wantRetries || last.Requests != tt.wantRetries+1 {
+				t.Errorf("%d requests, %d retries; want %d and %d", last.Requests, last.Retries, tt.wantRetries+1, tt.wantRetries)
+			}
+		})
+	}
+}
+
+// TestClientRunDeadline ends fetches at the caller's deadline (the CLI's
+// --timeout) in each of their waits: the error must say so in words and
+// still be context.DeadlineExceeded.
+func TestClientRunDeadline(t *testing.T) {
+	past := func() (context.Context, context.CancelFunc) {
+		return context.WithDeadline(context.Background(), time.Unix(0, 0))
+	}
+	// soon passes while a request hangs; nothing asserts how long it took.
+	soon := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.Background(), 100*time.Millisecond)
+	}
+	later := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.Background(), time.Hour)
+	}
+	blocks := &config.Cohort{Name: "b", Source: "gamepot.main", Dataset: "user_block"}
+	links := &config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"}
+	tests := []struct {
+		name    string
+		ctx     func() (context.Context, context.CancelFunc)
+		faults  []sandbox.Fault
+		opts    fetch.ClientOptions
+		cohort  *config.Cohort
+		users   []string
+		count   bool
+		wantErr string
+	}{
+		{
+			name:    "list, deadline already past",
+			ctx:     past,
+			cohort:  links,
+			wantErr: "fetch linkings: page at offset 0: GET /v2/linkings: not fetched before the run's --timeout",
+		},
+		{
+			name:    "per player, deadline already past",
+			ctx:     past,
+			cohort:  blocks,
+			users:   []string{"p00001", "p00002"},
+			wantErr: "fetch user_block: not fetched before the run's --timeout",
+		},
+		{
+			name:    "count, deadline already past",
+			ctx:     past,
+			cohort:  links,
+			count:   true,
+			wantErr: "count linkings: GET /v2/linkings: not fetched before the run's --timeout",
+		},
+		{
+			name:    "list, deadline while the server hangs",
+			ctx:     soon,
+			faults:  []sandbox.Fault{{PathPrefix: "/v2/linkings", After: 1, Kind: sandbox.FaultHang}},
+			opts:    fetch.ClientOptions{RequestTimeout: time.Hour},
+			cohort:  links,
+			wantErr: "fetch linkings: page at offset 99: GET /v2/linkings: not fetched before the run's --timeout",
+		},
+		{
+			name:    "per player, the rate limit's next slot is after the deadline",
+			ctx:     later,
+			opts:    fetch.ClientOptions{RateLimit: 0.0001},
+			cohort:  blocks,
+			users:   []string{"p00001", "p00002"},
+			wantErr: `fetch user_block: player "p00002": GET /v1/api/project/{projectId}/user/{userId}/block: not fetched before the run's --timeout: the rate limit allows no more requests before it`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startSandbox(t, nil, sandbox.Options{Faults: tt.faults})
+			opts := tt.opts
+			opts.Concurrency = 1
+			c := newClient(t, srv.URL(), opts)
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			var err error
+			if tt.count {
+				_, err = c.Count(ctx, tt.cohort)
+			} else {
+				_, err = c.Cohort(ctx, tt.cohort, tt.users)
+			}
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("error = %v\nwant %s", err, tt.wantErr)
+			}
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("error %v is not context.DeadlineExceeded", err)
+			}
+			if f := c.Fetched(); len(f) != 0 {
+				t.Errorf("Fetched() = %+v after the deadline, want nothing", f)
 			}
 		})
 	}

@@ -19,6 +19,18 @@ import (
 // the APIs document, so a cohort takes the fewest requests.
 const PageSize = 100
 
+// PageRequests is the number of page requests Cohort sends to read a list
+// of n records, the count request aside. Pages of PageSize overlap by one
+// record, each repeating the last of the page before so that a list that
+// changes while it is paged is noticed; the last page is short, or holds
+// only that repeated record.
+func PageRequests(n int) int {
+	if n < PageSize {
+		return 1
+	}
+	return (n-PageSize)/(PageSize-1) + 2
+}
+
 // QueryParam is one query parameter as the client sends it, before URL
 // encoding: the list endpoints take JSON documents as values.
 type QueryParam struct {

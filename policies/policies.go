@@ -13,5 +13,5 @@ import "embed"
 // gamepot/blocks/max_duration_test.rego, and under lib/ the helper packages
 // they share (packages without deny or warn, which are no policies).
 //
-//go:embed gamepot lib
+//go:embed gamepot lib ncloud_chat
 var FS embed.FS

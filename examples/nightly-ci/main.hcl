@@ -42,3 +42,67 @@ check "google_link_email" {
   severity = "medium"
   tags     = ["nightly", "linkings"]
 }
+
+cohort "active_blocks" {
+  source  = source.gamepot.main
+  dataset = "memberblock"
+  filter  = { status = 1, deleted = false }
+}
+
+cohort "all_links" {
+  source  = source.gamepot.main
+  dataset = "linkings"
+}
+
+cohort "deleted_members" {
+  source  = source.ncloud_chat.main
+  dataset = "chat_members"
+  filter  = { deleted = true }
+}
+
+cohort "blocked_members" {
+  source  = source.ncloud_chat.main
+  dataset = "chat_members"
+  users   = cohort.active_manual_blocks
+}
+
+check "block_expired_but_on" {
+  title    = "No block still switched on after it ended"
+  cohort   = cohort.active_blocks
+  policy   = "gamepot.blocks.expired_still_active"
+  severity = "medium"
+  tags     = ["nightly", "blocks"]
+}
+
+check "one_active_block_each" {
+  title    = "No player has two active blocks at once"
+  cohort   = cohort.active_blocks
+  policy   = "gamepot.blocks.duplicate_active"
+  severity = "low"
+  tags     = ["nightly", "blocks"]
+}
+
+check "one_link_per_provider" {
+  title    = "No player has two live links of one provider"
+  cohort   = cohort.all_links
+  policy   = "gamepot.linkings.max_per_provider"
+  severity = "low"
+  tags     = ["nightly", "linkings"]
+}
+
+check "blocked_not_in_chat" {
+  title    = "Blocked players are not online in chat"
+  cohort   = cohort.blocked_members
+  policy   = "ncloud_chat.members.blocked_still_online"
+  with     = { blocks = cohort.active_manual_blocks }
+  severity = "high"
+  tags     = ["nightly", "chat"]
+}
+
+check "erasure_push_tokens" {
+  title    = "Deleted chat members keep no push token"
+  cohort   = cohort.deleted_members
+  policy   = "ncloud_chat.members.deleted_keeps_push_token"
+  severity = "high"
+  tags     = ["nightly", "privacy"]
+}

@@ -18,10 +18,11 @@ func benchServer(b *testing.B) *sandbox.Server {
 	b.Helper()
 	providers := []string{"google", "apple", "facebook"}
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.FixedZone("", 9*60*60))
-	linkings := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "linkings"}
+	linkings := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}}
 	blocks := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "user_block"}
 	for i := range benchRecords {
 		user := fmt.Sprintf("user-%06d", i)
+		blocks.Users = append(blocks.Users, user)
 		// Creation times repeat, so the id tie-breaker does real work.
 		created := base.Add(time.Duration(i%5000) * time.Minute).Format(time.RFC3339)
 		linkings.Records = append(linkings.Records, map[string]any{

@@ -32,6 +32,12 @@ type table struct {
 	info    dataset.Info
 	records []map[string]any
 
+	// filters and users are what the snapshot fetched (its manifest): the
+	// file holds every record matching one of filters and every record of
+	// users, and nothing else can be trusted to be complete.
+	filters []map[string]any
+	users   map[string]struct{}
+
 	// encoded[i] is records[i] as compact JSON, made on first use: a page is
 	// then a concatenation instead of 100 encodings.
 	encoded []atomic.Pointer[[]byte]
@@ -44,12 +50,18 @@ type table struct {
 	indexes map[string]map[string][]int32
 }
 
-func newTable(sourceID, name string, records []map[string]any) *table {
-	info, _ := dataset.Lookup(name) // the snapshot reader already checked the name
+func newTable(sourceID string, f fetch.ManifestFile, records []map[string]any) *table {
+	info, _ := dataset.Lookup(f.Dataset) // the snapshot reader already checked the name
+	users := make(map[string]struct{}, len(f.Users))
+	for _, u := range f.Users {
+		users[u] = struct{}{}
+	}
 	return &table{
 		source:  sourceID,
 		info:    info,
 		records: records,
+		filters: f.Filters,
+		users:   users,
 		encoded: make([]atomic.Pointer[[]byte], len(records)),
 		indexes: map[string]map[string][]int32{},
 	}

@@ -213,6 +213,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, kind, datasetName 
 	var rows []int32
 	t := src.tables[datasetName]
 	if t != nil { // a dataset the snapshot lacks is a dataset with no records
+		if !t.coversFilter(lq.filter) {
+			errFilterNotCovered(t, lq.filterKey).write(w)
+			return
+		}
 		rows = s.views.view(t, &lq)
 	}
 	if lq.count {
@@ -256,7 +260,12 @@ func (s *Server) userBlock(w http.ResponseWriter, r *http.Request) {
 	}
 	result := []byte("null") // not blocked
 	if t := src.tables["user_block"]; t != nil {
-		if rec := t.activeBlock(r.PathValue("userId")); rec != nil {
+		userID := r.PathValue("userId")
+		if !t.coversPlayer(userID) {
+			errPlayerNotCovered(t, userID).write(w)
+			return
+		}
+		if rec := t.activeBlock(userID); rec != nil {
 			result = marshal(v1Record(rec))
 		}
 	}
@@ -313,7 +322,12 @@ func (s *Server) chatMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t := src.tables["chat_members"]; t != nil {
-		if rows := t.lookup(t.info.SubjectKey, r.PathValue("userId")); len(rows) > 0 {
+		userID := r.PathValue("userId")
+		if !t.coversPlayer(userID) {
+			errPlayerNotCovered(t, userID).write(w)
+			return
+		}
+		if rows := t.lookup(t.info.SubjectKey, userID); len(rows) > 0 {
 			writeJSON(w, http.StatusOK, t.encode(rows[0]))
 			return
 		}

@@ -104,7 +104,7 @@ func TestListRecordsAsStored(t *testing.T) {
 }
 
 func TestListDefaultPerPage(t *testing.T) {
-	f := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "linkings"}
+	f := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}}
 	for i := range 25 {
 		f.Records = append(f.Records, map[string]any{"id": fmt.Sprintf("l%02d", i)})
 	}

@@ -28,6 +28,7 @@
 //	wrong key              401 {"status":-1,"message":"API key is not registered or has no permission."}
 //	unknown project        400 {"status":-6,"message":"projectId was wrong."}
 //	bad filter/sort/option 400 {"status":-11,"message":"<which parameter and why>"}
+//	not in the snapshot    400 {"status":-11,"message":"the sandbox snapshot does not cover …"}
 //	unknown path           404 {"status":-11,"message":"unknown endpoint"}
 //	method other than GET  405 {"status":-11,"message":"method not allowed: the sandbox answers GET only"}
 //	rate limited           429 {"error":{"errorCode":"420","message":"Rate limited"}} with Retry-After
@@ -36,8 +37,21 @@
 // Headers are checked in this order: x-api-key present, x-project-id
 // present, Accept, key right, project known; parameters after them. A
 // project id is known when it is a source of the snapshot of the API's kind
-// (gamepot.* for GAMEPOT, ncloud_chat.* for Chat); a dataset the snapshot
-// lacks for a known project answers as a dataset with no records.
+// (gamepot.* for GAMEPOT, ncloud_chat.* for Chat).
+//
+// # Coverage
+//
+// A snapshot holds what was fetched: the records matching the filters its
+// manifest lists and the records of the players it lists as looked up. The
+// sandbox answers only from that, by the rule an offline run applies: a list
+// request (or its count) when some fetched filter is a subset of the
+// request's filter; a per-player request when the player was looked up or
+// the filter {} was fetched. Anything else is answered 400 status -11 "the
+// sandbox snapshot does not cover …", never as absent, so that a run saved
+// with --save-snapshot cannot claim data its source never held. A dataset
+// with no file at all for a known project is different: it is the sandbox's
+// way of describing a project without such records, and answers as empty
+// (an empty list, a count of 0, not blocked, member not found).
 package sandbox
 
 import (
@@ -336,7 +350,7 @@ func loadSources(dir string) (map[string]*source, error) {
 			src = newSource(f.Source)
 			sources[f.Source] = src
 		}
-		src.tables[f.Dataset] = newTable(f.Source, f.Dataset, records)
+		src.tables[f.Dataset] = newTable(f.Source, f, records)
 	}
 	return sources, nil
 }

@@ -63,13 +63,22 @@ var fixture = map[string]map[string][]string{
 	},
 }
 
+// fixtureUsers are the players the fixture looked up on the v1 endpoint;
+// "nobody" was not blocked.
+var fixtureUsers = []string{"u1", "u2", "u3", "u4", "u5", "nobody"}
+
 // writeFixture writes the fixture as a snapshot folder and returns its path.
+// Its lists were fetched whole (the filter {}), so that every list and
+// member request is covered.
 func writeFixture(t testing.TB) string {
 	t.Helper()
 	var files []fetch.SnapshotFile
 	for src, datasets := range fixture {
 		for name, lines := range datasets {
-			f := fetch.SnapshotFile{Source: src, Dataset: name}
+			f := fetch.SnapshotFile{Source: src, Dataset: name, Filters: []map[string]any{{}}}
+			if name == "user_block" {
+				f.Filters, f.Users = nil, fixtureUsers
+			}
 			for _, l := range lines {
 				f.Records = append(f.Records, decodeRecord(t, l))
 			}

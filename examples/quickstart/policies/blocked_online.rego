@@ -21,10 +21,14 @@ ended(b) if {
 	time.parse_rfc3339_ns(b.endedAt) <= input.now_ns
 }
 
-# Active blocks by player, built once for the whole cohort.
-blocked[b.member_id] contains b.id if {
+# Active blocks by player, built once as a whole object: OPA indexes the
+# inner comprehension by player, where looking up a partial rule by key
+# would evaluate it again for every chat member.
+blocked := {member: ids |
 	some b in input.cohorts.blocks
-	active_block(b)
+	member := b.member_id
+	ids := {x.id | some x in input.cohorts.blocks; x.member_id == member; active_block(x)}
+	count(ids) > 0
 }
 
 deny contains finding if {

@@ -1,0 +1,88 @@
+# METADATA
+# title: A player has at most max live linkings of each provider
+# description: >-
+#   Live linking records (deletedAt null or missing; any other value counts
+#   as deleted) are counted per player (user_id) and provider. A player
+#   violates when they have more than max live links of one provider; exactly
+#   max is allowed. There is one finding per player and provider, with the
+#   player as subject and record_id "", naming the provider, count, max and
+#   link_ids (the ids of those links, sorted; "" for a link without a string
+#   id). user_id and provider are compared exactly, case and white space
+#   included. Links whose user_id is missing, null or not a string are
+#   counted together under the subject "", as one unknown player, so that
+#   many of them still make a finding instead of passing unseen. A link whose
+#   provider is missing, null or not a string is out of this rule: it cannot
+#   be counted with any provider, and gamepot.linkings.provider_allowed
+#   reports it. A max that is not a number is a finding of its own (subject
+#   and record_id ""), and then no player is counted: nothing could be
+#   compared with it.
+# custom:
+#   datasets:
+#     - linkings
+#   params:
+#     max: 1
+package gamepot.linkings.max_per_provider
+
+# entries lists [[player, provider], index] for every live link with a
+# string provider, sorted, so that the links of one player and provider sit
+# next to each other: grouping by sorting costs n log n, where a rule keyed
+# by player and provider (links[key] contains i) costs OPA time quadratic in
+# the number of records.
+entries := sort([[[text(object.get(record, "user_id", null)), provider], i] |
+	some i, record in input.records
+	object.get(record, "deletedAt", null) == null
+	provider := record.provider
+	is_string(provider)
+])
+
+# bounds are the positions in entries where a player's links of a provider
+# begin, then the end of entries: group b runs from bounds[b] up to
+# bounds[b + 1]. The test is inline: a function call per entry would cost
+# more than the test itself.
+bounds := array.concat(
+	array.concat(
+		[0 | count(entries) > 0],
+		[j |
+			some j, entry in entries
+			entries[j - 1][0] != entry[0]
+		],
+	),
+	[count(entries)],
+)
+
+deny contains finding if {
+	limit := input.params.max
+	is_number(limit)
+	some b, start in bounds
+	end := bounds[b + 1]
+	end - start > limit
+	[[player, provider], _] := entries[start]
+	finding := {
+		"msg": sprintf("player has %d live %s linkings, more than the maximum of %v", [end - start, provider, limit]),
+		"subject": player,
+		"record_id": "",
+		"provider": provider,
+		"count": end - start,
+		"max": limit,
+		"link_ids": sort([text(object.get(input.records[entries[k][1]], "id", null)) | some k in numbers.range(start, end - 1)]),
+	}
+}
+
+# A max of another type compares with every count without an error (Rego
+# orders values of different types), so every player would pass unchecked.
+deny contains finding if {
+	limit := object.get(input.params, "max", null)
+	not is_number(limit)
+	finding := {
+		"msg": sprintf("param max must be a number, not %s", [type_name(limit)]),
+		"subject": "",
+		"record_id": "",
+		"param": "max",
+	}
+}
+
+# text is the value when it is a string, or "", so a finding always carries
+# string ids.
+text(value) := value if {
+	is_string(value)
+} else := ""
