@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -37,10 +36,6 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 	if data == "" {
 		return usageErrorf("sandbox: --data DIR is required")
 	}
-	if host, _, err := net.SplitHostPort(addr); err != nil || !(host == "localhost" || net.ParseIP(host).IsLoopback()) {
-		// Never serve player data on the network by a slip of the flag.
-		return usageErrorf("sandbox: --addr %q: want a loopback address such as 127.0.0.1:8080", addr)
-	}
 	opts.Data, opts.APIKey = data, key
 	if verbose {
 		opts.Logf = func(format string, args ...any) {
@@ -61,10 +56,15 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 			sources = append(sources, f.Source)
 		}
 	}
-	fmt.Fprintf(e.stderr, "gpaudit sandbox: serving %s on http://%s (Ctrl-C to stop)\n", data, addr)
-	fmt.Fprintf(e.stderr, "Point a source at it with endpoint = \"http://%s\", api_key = %q and its snapshot name as project_id: %s.\n",
-		addr, key, strings.Join(sources, ", "))
-	if err := srv.Serve(ctx, addr); err != nil && !errors.Is(err, context.Canceled) {
+	ln, err := sandbox.Listen(addr)
+	if err != nil {
+		return usageErrorf("sandbox: --addr: %v", err)
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.stderr, "gpaudit sandbox: serving %s on %s (Ctrl-C to stop)\n", data, url)
+	fmt.Fprintf(e.stderr, "Point a source at it with endpoint = %q, api_key = %q and its snapshot name as project_id: %s.\n",
+		url, key, strings.Join(sources, ", "))
+	if err := srv.ServeListener(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
 		return runtimeErrorf("sandbox: %v", err)
 	}
 	fmt.Fprintln(e.stderr, "gpaudit sandbox: stopped")

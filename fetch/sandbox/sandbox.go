@@ -134,11 +134,11 @@ const shutdownGrace = 5 * time.Second
 // listening: use it as an http.Handler, or call Serve.
 func New(opts Options) (*Server, error) {
 	if err := checkOptions(&opts); err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
+		return nil, err
 	}
 	sources, err := loadSources(opts.Data)
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
+		return nil, err
 	}
 	s := &Server{
 		opts:       opts,
@@ -190,7 +190,7 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: listen: %w", err)
+		return nil, fmt.Errorf("listen: %w", err)
 	}
 	srv, err := s.start(ln)
 	if err != nil {
@@ -266,18 +266,34 @@ func (s *Server) abort() {
 // and lets the others finish. The sandbox serves player data without TLS,
 // so it refuses to listen on any other interface.
 func (s *Server) Serve(ctx context.Context, addr string) error {
+	ln, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	return s.ServeListener(ctx, ln)
+}
+
+// Listen opens addr for a Server, refusing any address that is not loopback
+// (also when a host name resolves elsewhere). The caller learns the real
+// address, e.g. of port 0, before serving starts.
+func Listen(addr string) (net.Listener, error) {
 	if err := checkLoopback(addr); err != nil {
-		return fmt.Errorf("sandbox: serve on %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
+		return nil, err // net's error names the address
 	}
-	// A host name that resolves to a non-loopback address must not slip through.
 	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
 		ln.Close()
-		return fmt.Errorf("sandbox: serve on %s: it resolved to %s, which is not loopback", addr, ln.Addr())
+		return nil, fmt.Errorf("listen on %s: it resolved to %s, which is not loopback", addr, ln.Addr())
 	}
+	return ln, nil
+}
+
+// ServeListener serves on ln, from Listen, as Serve does.
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	addr := ln.Addr().String()
 	srv, err := s.start(ln)
 	if err != nil {
 		ln.Close()
@@ -290,7 +306,7 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil // Close was called
 		}
-		return fmt.Errorf("sandbox: serve on %s: %w", addr, err)
+		return fmt.Errorf("serve on %s: %w", addr, err)
 	case <-ctx.Done():
 	}
 	s.abort()
@@ -298,7 +314,7 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		srv.Close()
-		return fmt.Errorf("sandbox: shut down: %w", err)
+		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
 }
