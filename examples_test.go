@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/policies"
 )
 
 // asOf pins the clock of every example run so the golden reports hold.
@@ -44,6 +47,7 @@ func TestExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
+	caught := map[string]bool{} // built-in policy → some example check fails on it
 	for _, dir := range dirs {
 		if hcl, _ := filepath.Glob(filepath.Join(dir, "*.hcl")); len(hcl) == 0 {
 			continue
@@ -70,8 +74,8 @@ func TestExamples(t *testing.T) {
 			}
 			var doc struct {
 				Checks []struct {
-					Name, Status string
-					Findings     []json.RawMessage
+					Name, Status, Policy string
+					Findings             []json.RawMessage
 				}
 			}
 			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
@@ -81,6 +85,9 @@ func TestExamples(t *testing.T) {
 				if c.Status != "pass" && c.Status != "fail" {
 					t.Errorf("check %s in %s: status %s", c.Name, dir, c.Status)
 				}
+				if c.Status == "fail" {
+					caught[c.Policy] = true
+				}
 			}
 			golden(t, filepath.Join("testdata", "examples", name+".json"), stdout)
 			testRego(t, filepath.Join(dir, "policies"))
@@ -88,6 +95,16 @@ func TestExamples(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no example folders found under examples/")
+	}
+	// Every built-in policy is shown at work: some example check fails on it.
+	eng, err := engine.New(context.Background(), engine.Options{Builtin: policies.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range eng.Policies() {
+		if !caught[p.Name] {
+			t.Errorf("no example catches a violation of %s", p.Name)
+		}
 	}
 }
 

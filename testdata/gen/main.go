@@ -27,6 +27,37 @@
 //     in user_block: 15 blocked (the v1 answer, normalized to the v2 shape with
 //     RFC 3339 +09:00 timestamps; 3 of them are long-block players above, the
 //     violations) and 10 not found.
+//
+// After every record above is drawn, more are planted for the other
+// examples' checks; the link, window and share plants are self-checked too.
+// None of them is in a quick start cohort, so the quick start's findings and
+// record ids stay as they were; the run prints every planted id:
+//
+//   - gamepot.blocks.invalid_window (compliance-review cr8_block_window): a
+//     lifted autopurchase block whose endedAt is a day before its startedAt.
+//   - gamepot.blocks.reason_required (cr9_block_reason): a lifted
+//     autopurchase block whose default (ko) reason is white space.
+//   - gamepot.blocks.manual_share_max (cr11_manual_share): every autopurchase
+//     block active on 2026-11-22, the examples' --as-of, is lifted (status 2,
+//     updated the day before the snapshot) but those of the first player with
+//     two, whom gamepot.blocks.duplicate_active still catches (nightly-ci
+//     one_active_block_each), and the v1 plant below: 5 of the 8 active
+//     blocks are then manual.
+//   - gamepot.linkings.duplicate_account (cr12_one_account_one_player): a
+//     live line linking of a player who had no links, with the username of
+//     the first live line linking, another player's.
+//   - gamepot.linkings.provider_allowed (cr13_known_providers): a live
+//     linking whose provider is "Apple".
+//   - gamepot.linkings.max_per_provider (nightly-ci one_link_per_provider):
+//     a player with two live apple linkings.
+//   - gamepot.cross.block_consistency (player-lookup v1_agrees): an open
+//     autopurchase block, started 2026-10-28, of a watched player the v1
+//     lookup did not find (user_block is not regenerated for it).
+//   - ncloud_chat.members.deleted_has_live_links (player-lookup
+//     left_chat_left_links): a watched player, not found in user_block, whose
+//     chat member is deleted (push token cleared) while a linking is live.
+//
+// The last two players are listed in examples/player-lookup/players.txt.
 package main
 
 import (
@@ -50,6 +81,8 @@ var (
 	// snapshotTime is when the snapshot claims to be taken; no record is newer.
 	snapshotTime = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	day          = 24 * time.Hour
+	// reviewDate is the --as-of of the examples' recorded runs.
+	reviewDate = date(2026, 11, 22)
 )
 
 func main() {
@@ -94,6 +127,9 @@ func run(out, watchlist string) error {
 	fmt.Printf("  user_block    %3d records, %d players looked up, %d not found, %d over 30 days (planted)\n",
 		len(d.userBlocks), len(d.watchlist), len(d.watchlist)-len(d.userBlocks), d.count.watchlistLong)
 	fmt.Printf("  chat_members  %3d records, %d online while blocked (planted)\n", len(d.members), d.count.onlineBlocked)
+	for _, k := range slices.Sorted(maps.Keys(d.plants)) {
+		fmt.Printf("  planted %-22s %s\n", k, d.plants[k])
+	}
 	return nil
 }
 
@@ -102,6 +138,8 @@ type data struct {
 	linkings, blocks, userBlocks, members []map[string]any
 	watchlist                             []string
 	count                                 struct{ emails, longBlocks, watchlistLong, onlineBlocked int }
+	// plants names the records planted for the other examples' checks.
+	plants map[string]string
 }
 
 // gen draws every random choice from one seeded source, in a fixed order.
@@ -215,6 +253,8 @@ func generate(rng *rand.Rand) *data {
 	chatPlayers := slices.Concat(bp.violators, bp.shortActive[:14], bp.longEnded, bp.lifted[:10], bp.deleted[:6], bp.auto[:3], role(100, 170))
 	d.members = genMembers(g, chatPlayers, bp.violators[:4], blocks)
 	d.count.onlineBlocked = 4
+
+	blocks = d.plantAudit(g, players, bp, unblocked, blocks)
 
 	for _, b := range blocks {
 		d.blocks = append(d.blocks, b.record)
@@ -594,6 +634,89 @@ func genMembers(g gen, ps []player, onlineBlocked []player, blocks []block) []ma
 	return out
 }
 
+// plantAudit adds the violations the other examples look for, after every
+// other record is drawn, so the quick start's records stay as they were. None
+// of them is in a quick start cohort: the blocks are autopurchase, the links
+// are not google or facebook, and the chat member's player was never manually
+// blocked. It returns blocks with the planted ones added.
+func (d *data) plantAudit(g gen, players []player, bp blockPlan, unblocked []player, blocks []block) []block {
+	d.plants = map[string]string{}
+	// A block that ends a day before it starts, lifted long ago.
+	started := date(2025, 3, 10).Add(14 * time.Hour)
+	bad := newBlock(g, bp.auto[0], "autopurchase", 2, false, started, 7*day, false)
+	bad.ended = started.Add(-day)
+	bad.record["endedAt"] = bad.ended.In(kst).Format(time.RFC3339)
+	d.plants["invalid_window"] = bad.record["id"].(string)
+	// A block whose default reason is blank.
+	blank := newBlock(g, bp.auto[1], "autopurchase", 2, false, date(2025, 8, 2).Add(5*time.Hour), 14*day, false)
+	blank.record["messageMulti"] = []any{
+		map[string]any{"lang": "ko", "value": "  ", "default": true},
+		map[string]any{"lang": "en", "value": reasons[4][1], "default": false},
+	}
+	d.plants["reason_required"] = blank.record["id"].(string)
+	// An open block of a watched player that the v1 lookup, answered before
+	// it was made, does not know: user_block is left as it was.
+	lag := newBlock(g, unblocked[0], "autopurchase", 1, false, date(2026, 10, 28).Add(3*time.Hour), 0, true)
+	d.plants["block_consistency"] = unblocked[0].id
+
+	// Refunds lift the autopurchase blocks active on the review date, but for
+	// the first player with two of them (gamepot.blocks.duplicate_active):
+	// manual blocks become most of the active ones.
+	active := func(b block) bool {
+		return b.record["type"] == "autopurchase" && b.record["status"] == 1 && b.record["deleted"] == false &&
+			!b.started.After(reviewDate) && (b.ended.IsZero() || b.ended.After(reviewDate))
+	}
+	seen, kept := map[string]bool{}, ""
+	for _, b := range blocks {
+		if !active(b) {
+			continue
+		}
+		if seen[b.member] && kept == "" {
+			kept = b.member
+		}
+		seen[b.member] = true
+	}
+	for _, b := range blocks {
+		if active(b) && b.member != kept {
+			b.record["status"] = 2
+			b.record["updatedAt"] = snapshotTime.Add(-day).In(kst).Format(time.RFC3339)
+		}
+	}
+	blocks = append(blocks, bad, blank, lag)
+
+	// A watched player who left chat but whose links are live. Their push
+	// token is gone, as erasure requires, so only the links are at fault.
+	left := unblocked[1]
+	for _, m := range d.members {
+		if m["id"] == left.id {
+			gone := date(2026, 10, 20).Add(8 * time.Hour).In(kst).Format(time.RFC3339)
+			m["deleted"], m["online"], m["logined_at"] = true, false, nil
+			m["deleted_at"], m["updated_at"] = gone, gone
+			m["notifications"] = nil
+		}
+	}
+	d.plants["deleted_has_live_links"] = left.id
+
+	// Links of players who had none (players[232:] were never linked).
+	var victim map[string]any
+	for _, l := range d.linkings {
+		if l["provider"] == "line" && l["deletedAt"] == nil {
+			victim = l
+			break
+		}
+	}
+	shared := linking(g, players[232], "line", false)
+	shared["username"] = victim["username"] // one LINE account, two players
+	misspelt := linking(g, players[233], "apple", false)
+	misspelt["provider"] = "Apple"
+	twice := []map[string]any{linking(g, players[234], "apple", false), linking(g, players[234], "apple", false)}
+	d.linkings = append(d.linkings, shared, misspelt, twice[0], twice[1])
+	d.plants["duplicate_account"] = victim["user_id"].(string) + " " + players[232].id
+	d.plants["provider_allowed"] = misspelt["id"].(string)
+	d.plants["max_per_provider"] = players[234].id
+	return blocks
+}
+
 // sortNewestFirst orders records the way the list endpoints answer
 // sort={"<key>":"-1"}, ties broken by id.
 func sortNewestFirst(records []map[string]any, key string) {
@@ -617,6 +740,9 @@ func (d *data) verify() error {
 	if len(d.userBlocks) != 15 || len(d.watchlist) != 25 {
 		return fmt.Errorf("%d user_block records for %d players, want 15 for 25", len(d.userBlocks), len(d.watchlist))
 	}
+	if err := d.verifyPlants(); err != nil {
+		return err
+	}
 	for _, now := range []time.Time{
 		date(2026, 1, 1), snapshotTime, date(2026, 11, 22), date(2027, 7, 15), date(2028, 2, 29),
 		date(2029, 12, 31), time.Date(2030, 12, 31, 23, 59, 59, 0, time.UTC),
@@ -635,6 +761,66 @@ func (d *data) verify() error {
 		}
 		if n := countOnlineBlocked(d.members, active, now); n != d.count.onlineBlocked {
 			return fmt.Errorf("at %s: %d players online while blocked, want %d", now.Format(time.DateOnly), n, d.count.onlineBlocked)
+		}
+	}
+	return nil
+}
+
+// verifyPlants checks that each rule planted for the other examples is
+// broken exactly once, so a decoy drawn by chance cannot blur the story.
+func (d *data) verifyPlants() error {
+	counts := map[string]int{}
+	for _, b := range d.blocks {
+		if b["endedAt"] != nil && !parse(b["endedAt"]).After(parse(b["startedAt"])) {
+			counts["invalid_window"]++
+		}
+		reasoned := false
+		for _, e := range b["messageMulti"].([]any) {
+			e := e.(map[string]any)
+			v, _ := e["value"].(string)
+			reasoned = reasoned || (e["default"] == true && strings.TrimSpace(v) != "")
+		}
+		if !reasoned {
+			counts["reason_required"]++
+		}
+	}
+	perProvider, owners := map[string]int{}, map[string]map[string]bool{}
+	allowed := []string{"apple", "facebook", "google", "guest", "line", "naver", "steam", "twitter"}
+	for _, l := range d.linkings {
+		if l["deletedAt"] != nil {
+			continue
+		}
+		provider, user := l["provider"].(string), l["user_id"].(string)
+		if !slices.Contains(allowed, provider) {
+			counts["provider_allowed"]++
+		}
+		if perProvider[user+" "+provider]++; perProvider[user+" "+provider] == 2 {
+			counts["max_per_provider"]++
+		}
+		account := provider + " " + l["username"].(string)
+		if owners[account] == nil {
+			owners[account] = map[string]bool{}
+		}
+		if owners[account][user] = true; len(owners[account]) == 2 {
+			counts["duplicate_account"]++
+		}
+	}
+	active, manual := 0, 0
+	for _, b := range d.blocks {
+		if b["status"] == 1 && b["deleted"] == false && !parse(b["startedAt"]).After(reviewDate) &&
+			(b["endedAt"] == nil || parse(b["endedAt"]).After(reviewDate)) {
+			active++
+			if b["type"] == "manual" {
+				manual++
+			}
+		}
+	}
+	if 2*manual <= active {
+		return fmt.Errorf("%d of %d blocks active on %s are manual, want more than half", manual, active, reviewDate.Format(time.DateOnly))
+	}
+	for _, rule := range []string{"invalid_window", "reason_required", "provider_allowed", "max_per_provider", "duplicate_account"} {
+		if counts[rule] != 1 {
+			return fmt.Errorf("%d planted %s violations, want 1", counts[rule], rule)
 		}
 	}
 	return nil
