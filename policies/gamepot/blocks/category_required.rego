@@ -13,6 +13,8 @@
 #   params: {}
 package gamepot.blocks.category_required
 
+import data.gpaudit.lib.records.text
+
 # One pass over the records; the type test comes first, inline, so other
 # blocks leave early.
 deny contains finding if {
@@ -48,9 +50,3 @@ describe(field) := "missing" if {
 } else := "empty" if {
 	field.category_id == ""
 } else := "only white space"
-
-# text is the value when it is a string, or "", so a finding always carries
-# string ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

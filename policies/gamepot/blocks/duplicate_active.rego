@@ -22,7 +22,7 @@
 #   params: {}
 package gamepot.blocks.duplicate_active
 
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.blocks.window
 
 # One finding per player with two or more active blocks. OPA indexes the
 # blocks comprehension by player (comprehension indexing): it groups active
@@ -57,32 +57,6 @@ active := [[player, i, state] |
 	player != ""
 	state := window(object.get(record, "startedAt", null), object.get(record, "endedAt", null))
 ]
-
-# window is "active" when the block's window holds now, and "unreadable" when
-# one of its timestamps cannot be read and the other does not rule now out;
-# undefined otherwise.
-window(started_at, ended_at) := "active" if {
-	instant(started_at) <= input.now_ns
-	open_at_now(ended_at)
-} else := "unreadable" if {
-	not readable(started_at, ended_at)
-	not ruled_out(started_at, ended_at)
-}
-
-open_at_now(null) := true
-
-open_at_now(ended_at) if instant(ended_at) > input.now_ns
-
-readable(started_at, null) if instant(started_at)
-
-readable(started_at, ended_at) if {
-	instant(started_at)
-	instant(ended_at)
-}
-
-ruled_out(started_at, _) if instant(started_at) > input.now_ns
-
-ruled_out(_, ended_at) if instant(ended_at) <= input.now_ns
 
 message(total, 0) := sprintf("player has %d active blocks", [total])
 

@@ -18,6 +18,7 @@
 #   params: {}
 package gamepot.blocks.expired_still_active
 
+import data.gpaudit.lib.records.text
 import data.gpaudit.lib.time.instant
 
 # One day in hundredths: nanoseconds divided by it, rounded up, are days to
@@ -62,9 +63,3 @@ deny contains finding if {
 		"unreadable": "endedAt",
 	}
 }
-
-# text is the value when it is a string, or "", so a finding always carries
-# string ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

@@ -19,6 +19,7 @@
 #   params: {}
 package gamepot.blocks.invalid_window
 
+import data.gpaudit.lib.records.text
 import data.gpaudit.lib.time.instant
 
 # One pass over the records; no function takes a whole record, which OPA
@@ -82,9 +83,3 @@ bad_end(ts) := [] if {
 } else := [] if {
 	instant(ts)
 } else := ["endedAt"]
-
-# text is the value when it is a string, or "", so a finding always carries
-# string ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

@@ -26,7 +26,7 @@
 #     max_ratio: 0.5
 package gamepot.blocks.manual_share_max
 
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.blocks.window
 
 # active holds [type, window] of every block that is or may be active: one
 # pass over the records.
@@ -70,33 +70,6 @@ deny contains finding if {
 		"param": "max_ratio",
 	}
 }
-
-# window is "active" when the block's window holds now, and "unreadable" when
-# one of its timestamps cannot be read and the other does not rule now out;
-# undefined otherwise. It is the same test as
-# gamepot.blocks.duplicate_active's, repeated so each policy stands alone.
-window(started_at, ended_at) := "active" if {
-	instant(started_at) <= input.now_ns
-	open_at_now(ended_at)
-} else := "unreadable" if {
-	not readable(started_at, ended_at)
-	not ruled_out(started_at, ended_at)
-}
-
-open_at_now(null) := true
-
-open_at_now(ended_at) if instant(ended_at) > input.now_ns
-
-readable(started_at, null) if instant(started_at)
-
-readable(started_at, ended_at) if {
-	instant(started_at)
-	instant(ended_at)
-}
-
-ruled_out(started_at, _) if instant(started_at) > input.now_ns
-
-ruled_out(_, ended_at) if instant(ended_at) <= input.now_ns
 
 valid_max_ratio if {
 	is_number(input.params.max_ratio)

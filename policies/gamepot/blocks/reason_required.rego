@@ -21,6 +21,8 @@
 #     languages: []
 package gamepot.blocks.reason_required
 
+import data.gpaudit.lib.records.text
+
 # One pass over the records. The test is an inline comprehension over the
 # record's few entries: no function takes a whole record or its entries,
 # which OPA would hash for its function cache, once per record.
@@ -114,9 +116,3 @@ default_problem(entries) := "messageMulti is null or missing" if {
 } else := "no entry is marked default" if {
 	count([1 | some entry in entries; is_object(entry); entry["default"] == true]) == 0
 } else := "the default entry's value is blank"
-
-# text is the value when it is a string, or "", so a finding always carries
-# string ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

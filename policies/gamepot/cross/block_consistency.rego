@@ -40,7 +40,8 @@
 #     v1: user_block
 package gamepot.cross.block_consistency
 
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.blocks.window
+import data.gpaudit.lib.records.text
 
 deny contains finding if {
 	not v1_given
@@ -150,57 +151,3 @@ first_id("blocked only per memberblock", ids, _, _) := sort(ids)[0]
 first_id("blocked only per user_block", _, ids, _) := sort(ids)[0]
 
 first_id("unreadable window", _, _, ids) := sort(ids)[0]
-
-# window is "active" when the block's window holds now, and "unreadable" when
-# one of its timestamps cannot be read and the other does not rule now out;
-# undefined otherwise. Each timestamp is parsed at most once, and the start
-# not at all when the block has plainly ended, as most have.
-window(started_at, ended_at) := result if {
-	ended := nanos(ended_at)
-	not ended_by_now(ended)
-	result := state(nanos(started_at), ended)
-}
-
-# nanos is the timestamp in nanoseconds, null for null, and "unreadable" for
-# anything else instant cannot read.
-nanos(null) := null
-
-nanos(ts) := ns if {
-	ns := instant(ts)
-} else := "unreadable" if {
-	ts != null
-}
-
-# state is window for a block that has not plainly ended.
-state(started, ended) := "active" if {
-	is_number(started)
-	started <= input.now_ns
-	open_at_now(ended)
-} else := "unreadable" if {
-	not ruled_out(started)
-}
-
-open_at_now(null) := true
-
-open_at_now(ended) if {
-	is_number(ended)
-	ended > input.now_ns
-}
-
-# ruled_out only looks at the start: state is not called for a block whose
-# end rules now out.
-ruled_out(started) if {
-	is_number(started)
-	started > input.now_ns
-}
-
-ended_by_now(ended) if {
-	is_number(ended)
-	ended <= input.now_ns
-}
-
-# text is value when it is a string, or "", so findings always carry string
-# ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

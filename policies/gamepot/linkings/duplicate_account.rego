@@ -31,6 +31,8 @@
 #   params: {}
 package gamepot.linkings.duplicate_account
 
+import data.gpaudit.lib.records.text
+
 # The lists a finding carries are cut to this length: a placeholder username
 # shared by thousands of links would otherwise repeat thousands of ids in
 # thousands of findings.
@@ -159,9 +161,3 @@ among(user_id, players) := 1 if {
 unreadable(user_id) := 0 if {
 	readable(user_id)
 } else := 1
-
-# text is the value when it is a string, or "", so a finding always carries
-# string ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

@@ -23,6 +23,8 @@
 #     max: 1
 package gamepot.linkings.max_per_provider
 
+import data.gpaudit.lib.records.text
+
 # entries lists [[player, provider], index] for every live link with a
 # string provider, sorted, so that the links of one player and provider sit
 # next to each other: grouping by sorting costs n log n, where a rule keyed
@@ -80,9 +82,3 @@ deny contains finding if {
 		"param": "max",
 	}
 }
-
-# text is the value when it is a string, or "", so a finding always carries
-# string ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

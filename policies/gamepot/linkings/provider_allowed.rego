@@ -31,6 +31,8 @@
 #       - twitter
 package gamepot.linkings.provider_allowed
 
+import data.gpaudit.lib.records.text
+
 # allowed is the set of allowed providers: a set makes each test one lookup.
 # It is undefined when the param is not a list, and so is every finding but
 # the one about the param.
@@ -94,9 +96,3 @@ problem(provider, _) := "not a string" if {
 	provider != null
 	not is_string(provider)
 }
-
-# text is the value when it is a string, or "", so a finding always carries
-# string ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

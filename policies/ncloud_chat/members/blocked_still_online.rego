@@ -38,7 +38,9 @@
 #     blocks: memberblock
 package ncloud_chat.members.blocked_still_online
 
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.blocks.nanos
+import data.gpaudit.lib.blocks.window
+import data.gpaudit.lib.records.text
 
 deny contains finding if {
 	not blocks_given
@@ -100,9 +102,10 @@ blocks_given if is_array(input.cohorts.blocks)
 
 # windows holds [member_id, id, window, startedAt in nanoseconds] of every
 # block that is or may be active now. The cheap equality tests come first,
-# the end is parsed before the start, which most ended blocks never need,
-# and no function takes a whole block, which OPA would hash for its
-# function cache.
+# window parses the end before the start, which most ended blocks never
+# need, and no function takes a whole block, which OPA would hash for its
+# function cache. The start is read again only for blocks that may be
+# active, from that cache.
 windows contains [player, text(object.get(block, "id", null)), state, started] if {
 	some block in input.cohorts.blocks
 	block.status == 1
@@ -110,10 +113,9 @@ windows contains [player, text(object.get(block, "id", null)), state, started] i
 	player := block.member_id
 	is_string(player)
 	player != ""
-	ended := nanos(object.get(block, "endedAt", null))
-	not ended_by_now(ended)
-	started := nanos(object.get(block, "startedAt", null))
-	state := window(started, ended)
+	started_at := object.get(block, "startedAt", null)
+	state := window(started_at, object.get(block, "endedAt", null))
+	started := nanos(started_at)
 }
 
 # blocks_by_player groups the windows by player once, as a whole object, so
@@ -140,44 +142,6 @@ may_break(_, started, login) if {
 	is_number(login)
 	is_number(started)
 	started < login
-}
-
-# window is "active" when a block that has not plainly ended holds now, and
-# "unreadable" when one of its timestamps cannot be read and the start does
-# not rule now out; undefined otherwise.
-window(started, ended) := "active" if {
-	is_number(started)
-	started <= input.now_ns
-	open_at_now(ended)
-} else := "unreadable" if {
-	not started_after_now(started)
-}
-
-# nanos is the timestamp in nanoseconds, null for null, and "unreadable" for
-# anything else instant cannot read.
-nanos(null) := null
-
-nanos(ts) := ns if {
-	ns := instant(ts)
-} else := "unreadable" if {
-	ts != null
-}
-
-open_at_now(null) := true
-
-open_at_now(ended) if {
-	is_number(ended)
-	ended > input.now_ns
-}
-
-ended_by_now(ended) if {
-	is_number(ended)
-	ended <= input.now_ns
-}
-
-started_after_now(started) if {
-	is_number(started)
-	started > input.now_ns
 }
 
 # message gets the counts of blocks broken by being online and by logging
@@ -215,9 +179,3 @@ boolean_or_null(value) := value if {
 string_or_null(value) := value if {
 	is_string(value)
 } else := null
-
-# text is value when it is a string, or "", so findings always carry string
-# ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

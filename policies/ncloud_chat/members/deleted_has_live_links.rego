@@ -32,6 +32,7 @@
 #     links: linkings
 package ncloud_chat.members.deleted_has_live_links
 
+import data.gpaudit.lib.records.text
 import data.gpaudit.lib.time.instant
 
 deny contains finding if {
@@ -154,9 +155,3 @@ linkings_phrase(live, unreadable) := sprintf("%d live linking(s) and %d with an 
 kind(null) := "null or missing"
 
 kind(value) := type_name(value) if value != null
-
-# text is value when it is a string, or "", so findings always carry string
-# ids.
-text(value) := value if {
-	is_string(value)
-} else := ""

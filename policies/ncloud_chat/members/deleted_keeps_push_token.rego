@@ -19,6 +19,8 @@
 #   params: {}
 package ncloud_chat.members.deleted_keeps_push_token
 
+import data.gpaudit.lib.records.text
+
 # One pass over the members: the equality test comes first, inline, so the
 # members that are plainly not deleted leave at once.
 deny contains finding if {
@@ -99,9 +101,3 @@ device_note(value) := sprintf(" (%s)", [value]) if value != null
 kind(null) := "null or missing"
 
 kind(value) := type_name(value) if value != null
-
-# text is value when it is a string, or "", so findings always carry string
-# ids.
-text(value) := value if {
-	is_string(value)
-} else := ""
