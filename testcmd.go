@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 
 	"github.com/gpaudit/gpaudit/engine"
 	"github.com/gpaudit/gpaudit/policies"
@@ -38,7 +39,7 @@ func runTest(ctx context.Context, name string, args []string, e *env) error {
 		}
 		opts.Run = re
 	}
-	if format != "text" && format != "json" && format != "junit" {
+	if !slices.Contains(report.Formats(), format) {
 		return usageErrorf("test: --format %q: want text, json or junit", format)
 	}
 	if threshold < 0 || threshold > 100 {
