@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/engine"
@@ -18,7 +18,7 @@ import (
 	"github.com/gpaudit/gpaudit/report"
 )
 
-// checkOptions are the flags of `gpaudit check`.
+// checkOptions are the flags of `gpaudit check` and what validate makes of them.
 type checkOptions struct {
 	configFlags
 	fetchFlags
@@ -31,6 +31,11 @@ type checkOptions struct {
 	tags         []string
 	asOf         string
 	verbose      bool
+
+	// Set by validate.
+	now      time.Time
+	failRank int // -1 for --fail-on none
+	outputs  []output
 }
 
 // output is one report destination: stdout when path is "".
@@ -40,8 +45,7 @@ type output struct {
 	rep    report.Reporter
 }
 
-func runCheck(ctx context.Context, name string, args []string, e *env) error {
-	var o checkOptions
+func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
 	fs := newFlagSet(name, "check [flags] [DIR]", e)
 	fs.StringVar(&o.snapshot, "snapshot", "", "evaluate the snapshot in `DIR`; no request is sent")
 	fs.StringVar(&o.format, "format", "text", "report format on stdout: text, json or junit")
@@ -54,13 +58,13 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every finding in the text report")
 	fs.StringVar(&o.saveSnapshot, "save-snapshot", "", "also write what was fetched as a snapshot in `DIR`")
 	o.fetchFlags.register(fs)
-	dir, done, err := parseFlags(fs, args)
-	if err != nil || done {
-		return err
-	}
+	return fs
+}
 
-	// Everything the flags alone can get wrong is caught before any work.
-	now := e.now().UTC().Truncate(time.Second)
+// validate catches everything the flags alone can get wrong before any
+// work, and works out the clock, the failing rank and the outputs.
+func (o *checkOptions) validate(fs *pflag.FlagSet, e *env) error {
+	o.now = e.now().UTC().Truncate(time.Second)
 	if o.asOf != "" {
 		t, err := time.Parse(time.RFC3339, o.asOf)
 		if err != nil {
@@ -70,86 +74,116 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 		if t.Year() < 1678 || t.Year() > 2261 {
 			return usageErrorf("check: --as-of %q is outside the years 1678 to 2261 that policies can compute with", o.asOf)
 		}
-		now = t.UTC()
+		o.now = t.UTC()
 	}
-	failRank := -1 // "none": nothing fails the build
+	o.failRank = -1 // "none": nothing fails the build
 	if o.failOn != "none" {
-		failRank = config.SeverityRank(o.failOn)
-		if failRank < 0 {
+		o.failRank = config.SeverityRank(o.failOn)
+		if o.failRank < 0 {
 			return usageErrorf("check: --fail-on %q is not one of info, low, medium, high, critical, none", o.failOn)
 		}
 	}
 	ropts := report.Options{Color: o.colorFor(e.stdoutTTY, e), Verbose: o.verbose, Version: version}
-	outputs, err := parseOutputs(o.format, o.outs, ropts)
-	if err != nil {
+	var err error
+	if o.outputs, err = parseOutputs(o.format, o.outs, ropts); err != nil {
 		return err
 	}
 	if err := o.fetchFlags.check("check", fs); err != nil {
 		return err
 	}
-	if o.snapshot != "" && o.sandbox != "" {
+	switch {
+	case o.snapshot != "" && o.sandbox != "":
 		return usageErrorf("check: --snapshot and --sandbox exclude each other: one reads a snapshot directly, the other serves it over HTTP")
-	}
-	if o.snapshot != "" && o.saveSnapshot != "" {
+	case o.snapshot != "" && o.saveSnapshot != "":
 		return usageErrorf("check: --save-snapshot saves what is fetched, and --snapshot fetches nothing")
-	}
-	if o.saveSnapshot != "" {
+	case o.saveSnapshot != "":
 		if err := emptyOrMissing(o.saveSnapshot); err != nil {
 			return usageErrorf("check: --save-snapshot: %v", err)
 		}
 	}
+	return nil
+}
 
+func runCheck(ctx context.Context, name string, args []string, e *env) error {
+	var o checkOptions
+	fs := o.flags(name, e)
+	dir, done, err := parseFlags(fs, args)
+	if err != nil || done {
+		return err
+	}
+	if err := o.validate(fs, e); err != nil {
+		return err
+	}
 	ld, err := loadConfig(ctx, dir, &o.configFlags, e)
 	if err != nil {
 		return err
 	}
-	selected, err := selection(ld.cfg, o.checks, o.tags)
+	selected, err := ld.cfg.Select(o.checks, o.tags)
+	if err != nil {
+		return usageErrorf("check: %v", err)
+	}
+	cohorts, err := o.read(ctx, ld, ld.cfg.CohortsRead(selected), e)
 	if err != nil {
 		return err
 	}
-
-	need := neededCohorts(ld.cfg, selected)
-	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any) ([]map[string]any, error) {
-		return ld.eng.Where(ctx, c, recs, now)
+	res := ld.eng.Run(ctx, ld.cfg.Checks, cohorts, o.now, selected)
+	if err := interrupted(ctx, "check"); err != nil {
+		return err
 	}
-	// --timeout bounds fetching; what was not fetched in time is an error
-	// in the report, which is still written. Ctrl-C writes nothing.
+	if err := writeReports(o.outputs, res, e); err != nil {
+		return err
+	}
+	return exitCode(resultCode(res, o.failRank))
+}
+
+// read loads the cohorts in need: from --snapshot, or over HTTP from the
+// APIs or the sandbox, saving what was fetched when --save-snapshot asks.
+// --timeout bounds fetching; what was not fetched in time is an error in
+// the report, which is still written. Ctrl-C and a damaged snapshot file
+// write nothing.
+func (o *checkOptions) read(ctx context.Context, ld *loaded, need []string, e *env) ([]fetch.Cohort, error) {
+	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any) ([]map[string]any, error) {
+		return ld.eng.Where(ctx, c, recs, o.now)
+	}
 	fetchCtx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
 	var cohorts []fetch.Cohort
 	if o.snapshot != "" {
 		snap, err := fetch.OpenSnapshot(o.snapshot)
 		if err != nil {
-			return usageErrorf("check: --snapshot: %v", err)
+			return nil, usageErrorf("check: --snapshot: %v", err)
 		}
 		cohorts = fetch.Load(fetchCtx, ld.cfg, snap, need, refine)
 	} else {
 		s, err := openSession("check", ld.cfg, need, &o.fetchFlags, o.colorFor(e.stderrTTY, e), e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cohorts = fetch.Load(fetchCtx, ld.cfg, s.client, need, refine)
 		s.close()
 		if err := interrupted(ctx, "check"); err != nil {
-			return err
+			return nil, err
 		}
 		if o.saveSnapshot != "" {
 			if err := fetch.WriteSnapshot(o.saveSnapshot, fetch.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, s.client.Fetched()); err != nil {
-				return runtimeErrorf("check: --save-snapshot: %v", err)
+				return nil, runtimeErrorf("check: --save-snapshot: %v", err)
 			}
 		}
 	}
 	if err := interrupted(ctx, "check"); err != nil {
-		return err
+		return nil, err
 	}
 	if err := corruptSnapshot(cohorts); err != nil {
-		return runtimeErrorf("check: %v", err)
+		return nil, runtimeErrorf("check: %v", err)
 	}
-	res := ld.eng.Run(ctx, ld.cfg.Checks, cohorts, now, selected)
-	if err := interrupted(ctx, "check"); err != nil {
-		return err
-	}
+	return cohorts, nil
+}
 
+// writeReports writes every output, the --out files before stdout, and
+// tells stderr which checks could not be evaluated: stdout may hold JSON
+// for a machine, and a person reading the CI log still learns why the run
+// ended with 3.
+func writeReports(outputs []output, res *engine.Results, e *env) error {
 	for _, out := range outputs {
 		if out.path == "" {
 			if err := out.rep.Report(e.stdout, res); err != nil {
@@ -161,14 +195,12 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 			return runtimeErrorf("check: %v", err)
 		}
 	}
-	// stdout may hold JSON for a machine; a person reading the CI log still
-	// learns why the run ended with 3.
 	for _, c := range res.Checks {
 		if c.Status == engine.StatusError {
 			fmt.Fprintf(e.stderr, "gpaudit: check %q could not be evaluated: %s\n", c.Name, c.Error)
 		}
 	}
-	return exitCode(resultCode(res, failRank))
+	return nil
 }
 
 // parseOutputs checks --format and every --out before anything runs, so a
@@ -226,58 +258,6 @@ func writable(path string) error {
 	probe.Close()
 	os.Remove(probe.Name())
 	return nil
-}
-
-// selection turns --check and --tag into the set of checks to run. With
-// neither flag every check runs; with both a check must match one of each.
-func selection(cfg *config.Config, names, tags []string) (func(*config.Check) bool, error) {
-	for _, n := range names {
-		if !slices.ContainsFunc(cfg.Checks, func(c *config.Check) bool { return c.Name == n }) {
-			return nil, usageErrorf("check: --check %q: no check of that name is declared", n)
-		}
-	}
-	for _, t := range tags {
-		if !slices.ContainsFunc(cfg.Checks, func(c *config.Check) bool { return slices.Contains(c.Tags, t) }) {
-			return nil, usageErrorf("check: --tag %q: no check has that tag", t)
-		}
-	}
-	selected := func(c *config.Check) bool {
-		if len(names) > 0 && !slices.Contains(names, c.Name) {
-			return false
-		}
-		if len(tags) > 0 && !slices.ContainsFunc(c.Tags, func(t string) bool { return slices.Contains(tags, t) }) {
-			return false
-		}
-		return true
-	}
-	// A run that evaluates nothing would exit 0 and read as a pass.
-	if !slices.ContainsFunc(cfg.Checks, selected) {
-		if len(cfg.Checks) == 0 {
-			return nil, usageErrorf("check: no check is declared, so there is nothing to evaluate")
-		}
-		return nil, usageErrorf("check: --check and --tag together select no check")
-	}
-	return selected, nil
-}
-
-// neededCohorts names the cohorts the selected checks read.
-func neededCohorts(cfg *config.Config, selected func(*config.Check) bool) []string {
-	var need []string
-	add := func(n string) {
-		if !slices.Contains(need, n) {
-			need = append(need, n)
-		}
-	}
-	for _, c := range cfg.Checks {
-		if !selected(c) {
-			continue
-		}
-		add(c.Cohort)
-		for _, k := range slices.Sorted(maps.Keys(c.With)) {
-			add(c.With[k])
-		}
-	}
-	return need
 }
 
 // resultCode maps the results to SPEC's exit code: 3 when anything errored,

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -144,8 +142,8 @@ type loaded struct {
 	eng *engine.Engine
 }
 
-// loadConfig reads DIR, compiles the policies and checks that every check's
-// policy exists. Diagnostics are printed to stderr; any error is exit 2.
+// loadConfig reads DIR, compiles the policies and holds every check against
+// its policy. Diagnostics are printed to stderr; any error is exit 2.
 func loadConfig(ctx context.Context, dir string, cf *configFlags, e *env) (*loaded, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, usageErrorf("%s is not a folder of *.hcl files", dir)
@@ -159,27 +157,18 @@ func loadConfig(ctx context.Context, dir string, cf *configFlags, e *env) (*load
 		}
 		return nil, reportDiags(e, files, diags, color)
 	}
-	eng, err := engine.New(ctx, engine.Options{
-		Builtin: policies.FS,
-		UserDir: filepath.Join(dir, "policies"),
-		Cohorts: cfg.Cohorts,
-	})
+	userDir := filepath.Join(dir, "policies")
+	eng, err := engine.New(ctx, engine.Options{Builtin: policies.FS, UserDir: userDir, Cohorts: cfg.Cohorts})
 	if err != nil {
-		if whereDiags := whereDiagnostics(cfg, err); len(whereDiags) > 0 {
-			return nil, reportDiags(e, cfg.Files, append(diags, whereDiags...), color)
+		if wheres := engine.WhereErrors(err); len(wheres) > 0 {
+			return nil, reportDiags(e, cfg.Files, append(diags, cfg.WhereDiagnostics(wheres)...), color)
 		}
-		var ce *engine.CompileError
-		if errors.As(err, &ce) {
-			// One problem a line, each led by OPA's file:line, as `opa check` prints them.
-			fmt.Fprintf(e.stderr, "gpaudit: the policies do not compile (%s):\n", plural(len(ce.Errors), "error"))
-			for _, pe := range ce.Errors {
-				fmt.Fprintf(e.stderr, "%s\n", pe.Error())
-			}
+		if printCompileErrors(e, err) {
 			return nil, exitCode(exitUsage)
 		}
 		return nil, usageErrorf("compile policies: %v", err)
 	}
-	diags = append(diags, policyDiagnostics(cfg, eng, dir)...)
+	diags = append(diags, cfg.CheckPolicies(policyInfos(eng.Policies()), userDir)...)
 	if diags.HasErrors() {
 		return nil, reportDiags(e, cfg.Files, diags, color)
 	}
@@ -189,99 +178,28 @@ func loadConfig(ctx context.Context, dir string, cf *configFlags, e *env) (*load
 	return &loaded{cfg: cfg, eng: eng}, nil
 }
 
-// whereDiagnostics points each where expression that does not compile at
-// its cohort's where attribute; nil when err holds none.
-func whereDiagnostics(cfg *config.Config, err error) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	var walk func(error)
-	walk = func(err error) {
-		if we, ok := err.(*engine.WhereError); ok {
-			if c := cfg.Cohort(we.Cohort); c != nil {
-				rng := c.WhereRange
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Invalid where expression",
-					Detail:   we.Err.Error(),
-					Subject:  &rng,
-				})
-			}
-			return
-		}
-		if joined, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range joined.Unwrap() {
-				walk(e)
-			}
-		}
+// policyInfos describes the engine's policies as config checks them.
+func policyInfos(list []engine.Policy) []config.PolicyInfo {
+	out := make([]config.PolicyInfo, len(list))
+	for i, p := range list {
+		out[i] = config.PolicyInfo{Name: p.Name, Datasets: p.Datasets, Params: p.Params, With: p.With}
 	}
-	walk(err)
-	return diags
+	return out
 }
 
-// policyDiagnostics checks each check against its policy: the policy
-// exists, reads the cohort's dataset, and declares every parameter given.
-func policyDiagnostics(cfg *config.Config, eng *engine.Engine, dir string) hcl.Diagnostics {
-	byName := map[string]engine.Policy{}
-	for _, p := range eng.Policies() {
-		byName[p.Name] = p
+// printCompileErrors prints the Rego compile errors in err, one a line led
+// by OPA's file:line as `opa check` prints them, and reports whether err
+// held any.
+func printCompileErrors(e *env, err error) bool {
+	var ce *engine.CompileError
+	if !errors.As(err, &ce) {
+		return false
 	}
-	var diags hcl.Diagnostics
-	for _, ch := range cfg.Checks {
-		p, ok := byName[ch.Policy]
-		if !ok {
-			rng := ch.PolicyRange
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Unknown policy",
-				Detail:   fmt.Sprintf("No built-in policy or package in %s is called %q; 'gpaudit policies' lists the built-in ones.", filepath.Join(dir, "policies"), ch.Policy),
-				Subject:  &rng,
-			})
-			continue
-		}
-		policyRng, declRng := ch.PolicyRange, ch.DeclRange
-		if c := cfg.Cohort(ch.Cohort); c != nil && len(p.Datasets) > 0 && !slices.Contains(p.Datasets, c.Dataset) {
-			// A policy over the wrong records finds nothing and passes.
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Policy does not read this dataset",
-				Detail:   fmt.Sprintf("Policy %q reads %s; cohort %q is %s.", p.Name, strings.Join(p.Datasets, ", "), c.Name, c.Dataset),
-				Subject:  &policyRng,
-			})
-		}
-		for _, k := range slices.Sorted(maps.Keys(p.With)) {
-			name, ok := ch.With[k]
-			if !ok {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Missing with cohort",
-					Detail:   fmt.Sprintf("Policy %q reads a %s cohort as with.%s; add with = { %s = cohort.NAME }.", p.Name, p.With[k], k, k),
-					Subject:  &declRng,
-				})
-				continue
-			}
-			if c := cfg.Cohort(name); c != nil && c.Dataset != p.With[k] {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Wrong dataset for with cohort",
-					Detail:   fmt.Sprintf("Policy %q reads with.%s as %s; cohort %q is %s.", p.Name, k, p.With[k], name, c.Dataset),
-					Subject:  &declRng,
-				})
-			}
-		}
-		if p.Params == nil {
-			continue // a policy without declared parameters takes any
-		}
-		for _, k := range slices.Sorted(maps.Keys(ch.Params)) {
-			if _, ok := p.Params[k]; !ok {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Unknown policy parameter",
-					Detail:   fmt.Sprintf("Policy %q has no parameter %q; it takes %s.", p.Name, k, strings.Join(slices.Sorted(maps.Keys(p.Params)), ", ")),
-					Subject:  &declRng,
-				})
-			}
-		}
+	fmt.Fprintf(e.stderr, "gpaudit: the policies do not compile (%s):\n", plural(len(ce.Errors), "error"))
+	for _, pe := range ce.Errors {
+		fmt.Fprintln(e.stderr, pe.Error())
 	}
-	return diags
+	return true
 }
 
 // reportDiags prints diagnostics and ends the command with exit 2.

@@ -47,8 +47,9 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 	defer cancel()
 	// The where of a cohort is applied so that cohorts using it as users
 	// look up the right players; the snapshot keeps every record fetched.
+	now := e.now().UTC() // one clock for every where and the manifest
 	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any) ([]map[string]any, error) {
-		return ld.eng.Where(ctx, c, recs, e.now().UTC())
+		return ld.eng.Where(ctx, c, recs, now)
 	}
 	cohorts := fetch.Load(fetchCtx, ld.cfg, s.client, need, refine)
 	s.close()
@@ -67,7 +68,7 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 		return runtimeErrorf("fetch: %s failed; no snapshot written", plural(failed, "cohort"))
 	}
 	files := s.client.Fetched()
-	if err := fetch.WriteSnapshot(out, fetch.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, files); err != nil {
+	if err := fetch.WriteSnapshot(out, fetch.WriteOptions{CreatedAt: now, ToolVersion: version}, files); err != nil {
 		return runtimeErrorf("fetch: %v", err)
 	}
 	total := 0

@@ -75,7 +75,7 @@ func (s *session) close() {
 // resolved here and only here. Credential problems are diagnostics (exit 2).
 func openSession(cmd string, cfg *config.Config, need []string, f *fetchFlags, color bool, e *env) (*session, error) {
 	s := &session{}
-	sources := usedSources(cfg, need)
+	sources := cfg.SourcesFor(need)
 	if f.sandbox != "" {
 		key, err := sandboxKey()
 		if err != nil {
@@ -137,30 +137,6 @@ func openSession(cmd string, cfg *config.Config, need []string, f *fetchFlags, c
 	}
 	s.client = client
 	return s, nil
-}
-
-// usedSources lists the sources read by the needed cohorts and the cohorts
-// they take their users from.
-func usedSources(cfg *config.Config, need []string) []*config.Source {
-	want := map[string]bool{}
-	for _, n := range need {
-		for c := cfg.Cohort(n); c != nil && !want[c.Name]; c = cfg.Cohort(c.UsersCohort) {
-			want[c.Name] = true
-		}
-	}
-	used := map[string]bool{}
-	for _, c := range cfg.Cohorts {
-		if want[c.Name] {
-			used[c.Source] = true
-		}
-	}
-	var out []*config.Source
-	for _, s := range cfg.Sources {
-		if used[s.ID()] {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // sandboxKey is a fresh key for one sandbox run, so no real key is needed

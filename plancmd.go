@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/gpaudit/gpaudit/config"
@@ -110,30 +108,9 @@ func writePlan(w io.Writer, cfg *config.Config, c *config.Cohort, p fetch.Reques
 		}
 		fmt.Fprintf(w, "  lookups one request per player of cohort %q%s\n", c.UsersCohort, est)
 	}
-	if used := usedBy(cfg, c.Name); len(used) > 0 {
+	if used := cfg.UsedBy(c.Name); len(used) > 0 {
 		fmt.Fprintf(w, "  used by %s\n", strings.Join(used, ", "))
 	} else {
 		fmt.Fprintf(w, "  used by no check\n")
 	}
-}
-
-// usedBy names what reads a cohort: checks, with keys, and users of other cohorts.
-func usedBy(cfg *config.Config, name string) []string {
-	var out []string
-	for _, ch := range cfg.Checks {
-		if ch.Cohort == name {
-			out = append(out, "check "+ch.Name)
-		}
-		for _, k := range slices.Sorted(maps.Keys(ch.With)) {
-			if ch.With[k] == name {
-				out = append(out, fmt.Sprintf("check %s (with %s)", ch.Name, k))
-			}
-		}
-	}
-	for _, c := range cfg.Cohorts {
-		if c.UsersCohort == name {
-			out = append(out, fmt.Sprintf("cohort %s (users)", c.Name))
-		}
-	}
-	return out
 }

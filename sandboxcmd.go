@@ -39,7 +39,7 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 	opts.Data, opts.APIKey = data, key
 	if verbose {
 		opts.Logf = func(format string, args ...any) {
-			fmt.Fprintf(e.stderr, "%s "+format+"\n", append([]any{time.Now().UTC().Format(time.TimeOnly)}, args...)...)
+			fmt.Fprintf(e.stderr, "%s "+format+"\n", append([]any{e.now().UTC().Format(time.TimeOnly)}, args...)...)
 		}
 	}
 	srv, err := sandbox.New(opts)

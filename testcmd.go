@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -54,12 +53,7 @@ func runTest(ctx context.Context, name string, args []string, e *env) error {
 	}
 	result, err := engine.RunTests(ctx, opts)
 	if err != nil {
-		var ce *engine.CompileError
-		if errors.As(err, &ce) {
-			fmt.Fprintf(e.stderr, "gpaudit: the policies do not compile (%s):\n", plural(len(ce.Errors), "error"))
-			for _, pe := range ce.Errors {
-				fmt.Fprintln(e.stderr, pe.Error())
-			}
+		if printCompileErrors(e, err) {
 			return exitCode(exitUsage)
 		}
 		return runtimeErrorf("test: %v", err)

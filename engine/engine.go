@@ -455,13 +455,6 @@ func prepareQuery(ctx context.Context, compiler *ast.Compiler, pkg ast.Ref) (reg
 	).PrepareForEval(ctx)
 }
 
-// HasPolicy reports whether pkg names a policy: a compiled package that
-// defines deny or warn.
-func (e *Engine) HasPolicy(pkg string) bool {
-	_, ok := e.policies[pkg]
-	return ok
-}
-
 // Policies returns every policy, built-in and the user's, sorted by name.
 func (e *Engine) Policies() []Policy {
 	out := make([]Policy, 0, len(e.policies))

@@ -31,6 +31,27 @@ func (e *WhereError) Error() string {
 // Unwrap returns OPA's errors.
 func (e *WhereError) Unwrap() error { return e.Err }
 
+// WhereErrors collects the *WhereError values in an error New returned,
+// by cohort name, so that each can become a diagnostic at its cohort's
+// where attribute. It is empty when err holds none.
+func WhereErrors(err error) map[string]error {
+	out := map[string]error{}
+	var walk func(error)
+	walk = func(err error) {
+		if we, ok := err.(*WhereError); ok {
+			out[we.Cohort] = we.Err
+			return
+		}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
 // where is one cohort's where expression, compiled into a rule that gives
 // the indexes of the records to keep: one evaluation per cohort, not one per
 // record.

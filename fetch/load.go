@@ -27,30 +27,10 @@ type Refiner func(ctx context.Context, c *config.Cohort, records []map[string]an
 // cohort whose users cohort failed fails too. Names in need that cfg does not
 // declare come last, each with an error.
 func Load(ctx context.Context, cfg *config.Config, store Store, need []string, refine Refiner) []Cohort {
-	byName := make(map[string]*config.Cohort, len(cfg.Cohorts))
-	for _, c := range cfg.Cohorts {
-		byName[c.Name] = c
-	}
-	wanted := make(map[string]bool, len(need))
-	for queue := slices.Clone(need); len(queue) > 0; {
-		name := queue[len(queue)-1]
-		queue = queue[:len(queue)-1]
-		if wanted[name] {
-			continue
-		}
-		wanted[name] = true
-		if c, ok := byName[name]; ok && c.UsersCohort != "" {
-			queue = append(queue, c.UsersCohort)
-		}
-	}
-
 	var out []Cohort
-	loaded := make(map[string]Cohort, len(wanted))
-	failures := make(map[string]error, len(wanted)) // unwrapped, to quote in dependents
-	for _, c := range cfg.Cohorts {
-		if !wanted[c.Name] {
-			continue
-		}
+	loaded := make(map[string]Cohort, len(need))
+	failures := make(map[string]error, len(need)) // unwrapped, to quote in dependents
+	for _, c := range cfg.Closure(need) {
 		result := Cohort{Name: c.Name, Source: c.Source, Dataset: c.Dataset}
 		records, err := loadCohort(ctx, c, store, refine, loaded, failures)
 		if err != nil {
@@ -64,7 +44,7 @@ func Load(ctx context.Context, cfg *config.Config, store Store, need []string, r
 	}
 	var unknown []string
 	for _, name := range need {
-		if _, ok := byName[name]; !ok {
+		if cfg.Cohort(name) == nil {
 			unknown = append(unknown, name)
 		}
 	}
