@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 )
 
 // JUnit writes a report that validates against the Jenkins xUnit schema
@@ -143,7 +144,7 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 				lines[k] = findingLine(f)
 			}
 			tc.Failure = &junitOutcome{
-				Message: plural(len(c.Findings), "finding"),
+				Message: english.Plural(len(c.Findings), "finding"),
 				Type:    c.Severity,
 				Text:    strings.Join(lines, "\n"),
 			}

@@ -82,14 +82,6 @@ func formatAsOf(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// plural gives "1 finding" or "3 findings".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // findingLine is a finding on one line, "subject record_id: message", for
 // formats that list findings as plain text.
 func findingLine(f engine.Finding) string {

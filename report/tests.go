@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 )
 
 // Tests writes the outcome of `gpaudit test` in format: text (a line per
@@ -59,7 +60,7 @@ func testsText(w io.Writer, run *engine.TestReport, opts Options) error {
 		fmt.Fprintf(&b, "cover  %5.1f%%  %s\n", c.Percent, c.File)
 	}
 	passed, failed, errs, skipped := TestCounts(run)
-	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %s, %d skipped", plural(len(run.Results), "test"), passed, failed, plural(errs, "error"), skipped)
+	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %s, %d skipped", english.Plural(len(run.Results), "test"), passed, failed, english.Plural(errs, "error"), skipped)
 	if run.Coverage != nil {
 		fmt.Fprintf(&b, "; coverage %.1f%%", run.Percent)
 	}
