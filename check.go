@@ -44,7 +44,7 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 	var o checkOptions
 	fs := newFlagSet(name, "check [flags] [DIR]", e)
 	fs.StringVar(&o.snapshot, "snapshot", "", "evaluate the snapshot in `DIR`; no request is sent")
-	fs.StringVar(&o.format, "format", "text", "report format on stdout: text, json or junit")
+	fs.StringVar(&o.format, "format", "text", "report format on stdout: "+report.FormatList())
 	fs.StringArrayVar(&o.outs, "out", nil, "also write `FORMAT=PATH` (repeatable); written whole or not at all")
 	fs.StringVar(&o.failOn, "fail-on", "low", "lowest severity whose failing check exits 1: info, low, medium, high, critical or none")
 	o.configFlags.register(fs)
