@@ -168,41 +168,24 @@ type testsJUnit struct{}
 
 // Report writes run as one JUnit XML document.
 func (testsJUnit) Report(w io.Writer, run *engine.TestReport) error {
-	doc := junitSuites{Name: "gpaudit test", Time: "0"}
-	suiteOf := map[string]int{}
-	taken := map[[2]string]bool{}
+	b := newJUnitBuilder("gpaudit test", func(file string) junitSuite {
+		return junitSuite{Name: file, Time: "0", File: file}
+	})
 	for _, r := range run.Results {
-		i, ok := suiteOf[r.File]
-		if !ok {
-			i = len(doc.Suites)
-			suiteOf[r.File] = i
-			doc.Suites = append(doc.Suites, junitSuite{Name: r.File, Time: "0", File: r.File})
-		}
-		s := &doc.Suites[i]
-		tc := junitCase{Name: uniqueName(taken, r.Name, r.Package), Classname: r.Package, Time: "0"}
-		where := fmt.Sprintf("%s:%d", r.File, r.Row)
+		tc := junitCase{Name: r.Name, Classname: r.Package, Time: "0"}
 		switch r.Status {
 		case engine.TestFail:
-			tc.Failure = &junitOutcome{Message: "failed at " + where, Type: "fail", Text: r.Message}
-			s.Failures++
+			tc.Failure = &junitOutcome{Message: fmt.Sprintf("failed at %s:%d", r.File, r.Row), Type: "fail", Text: r.Message}
 		case engine.TestError:
 			tc.Error = &junitOutcome{Message: r.Message, Text: r.Message}
-			s.Errors++
 		case engine.TestSkip:
 			tc.Skipped = &junitOutcome{Message: "todo_ test"}
-			s.Skipped++
 		}
 		if r.Output != "" {
 			out := junitText(r.Output)
 			tc.SystemOut = &out
 		}
-		s.Tests++
-		s.Cases = append(s.Cases, tc)
+		b.add(r.File, tc)
 	}
-	for _, s := range doc.Suites {
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-	}
-	return writeJUnit(w, doc)
+	return writeJUnit(w, b.done())
 }
