@@ -48,7 +48,7 @@ type output struct {
 func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
 	fs := newFlagSet(name, "check [flags] [DIR]", e)
 	fs.StringVar(&o.snapshot, "snapshot", "", "evaluate the snapshot in `DIR`; no request is sent")
-	fs.StringVar(&o.format, "format", "text", "report format on stdout: text, json or junit")
+	fs.StringVar(&o.format, "format", "text", "report format on stdout: "+report.FormatList())
 	fs.StringArrayVar(&o.outs, "out", nil, "also write `FORMAT=PATH` (repeatable); written whole or not at all")
 	fs.StringVar(&o.failOn, "fail-on", "low", "lowest severity whose failing check exits 1: info, low, medium, high, critical or none")
 	o.configFlags.register(fs)

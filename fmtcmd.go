@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/gpaudit/gpaudit/atomicfile"
 	"github.com/gpaudit/gpaudit/config"
 )
 
@@ -30,7 +31,6 @@ func runFmt(_ context.Context, name string, args []string, e *env) error {
 	type change struct {
 		path string
 		out  []byte
-		mode os.FileMode
 	}
 	var changes []change
 	for _, p := range paths {
@@ -45,11 +45,7 @@ func runFmt(_ context.Context, name string, args []string, e *env) error {
 			continue
 		}
 		if !bytes.Equal(src, out) {
-			st, err := os.Stat(p)
-			if err != nil {
-				return runtimeErrorf("fmt: %v", err)
-			}
-			changes = append(changes, change{p, out, st.Mode().Perm()})
+			changes = append(changes, change{p, out})
 		}
 	}
 	if diags.HasErrors() {
@@ -61,37 +57,14 @@ func runFmt(_ context.Context, name string, args []string, e *env) error {
 		if check {
 			continue
 		}
-		if err := writeFileAtomic(c.path, c.out, c.mode); err != nil {
+		// Whole or not at all, so an interrupted fmt never leaves half a
+		// file; the file keeps its mode.
+		if err := atomicfile.WriteFile(c.path, c.out, 0o644); err != nil {
 			return runtimeErrorf("fmt: %v", err)
 		}
 	}
 	if check && len(changes) > 0 {
 		return exitCode(exitFailed)
-	}
-	return nil
-}
-
-// writeFileAtomic replaces path with data through a temporary file in the
-// same folder, so an interrupted fmt never leaves half a file.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

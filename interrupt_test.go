@@ -49,8 +49,16 @@ check "long_blocks" {
 			"--save-snapshot", filepath.Join(out, "snap"), dir}, e)
 	}()
 	// Cancel once the request is in flight at the sandbox.
+	deadline := time.After(latency / 2)
 	for srv.Stats().Requests == 0 {
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case code := <-done:
+			t.Fatalf("the run ended with exit %d before a request reached the sandbox; stderr:\n%s", code, stderr.String())
+		case <-deadline:
+			cancel()
+			t.Fatalf("no request reached the sandbox within %s", latency/2)
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
 	cancel()
 	var code int

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 
 	"github.com/gpaudit/gpaudit/engine"
 	"github.com/gpaudit/gpaudit/policies"
@@ -23,7 +22,7 @@ func runTest(ctx context.Context, name string, args []string, e *env) error {
 	fs.StringVar(&run, "run", "", "run only the tests whose package.rule name matches `REGEX`")
 	fs.BoolVar(&coverage, "coverage", false, "report the share of each policy file's lines the tests reach")
 	fs.Float64Var(&threshold, "threshold", 0, "with --coverage, fail when total coverage is below `PERCENT`")
-	fs.StringVar(&format, "format", "text", "output format: text, json or junit")
+	fs.StringVar(&format, "format", "text", "output format: "+report.TestFormatList())
 	fs.BoolVarP(&verbose, "verbose", "v", false, "show what passing tests printed too")
 	fs.BoolVar(&noColor, "no-color", false, "no colour in output (also when NO_COLOR is set)")
 	dir, done, err := parseFlags(fs, args)
@@ -38,8 +37,10 @@ func runTest(ctx context.Context, name string, args []string, e *env) error {
 		}
 		opts.Run = re
 	}
-	if !slices.Contains(report.Formats(), format) {
-		return usageErrorf("test: --format %q: want text, json or junit", format)
+	cf := configFlags{noColor: noColor}
+	rep, err := report.NewTests(format, report.Options{Color: cf.colorFor(e.stdoutTTY, e), Verbose: verbose, Version: version})
+	if err != nil {
+		return usageErrorf("test: --format: %v", err)
 	}
 	if threshold < 0 || threshold > 100 {
 		return usageErrorf("test: --threshold %g: want a percentage from 0 to 100", threshold)
@@ -58,9 +59,7 @@ func runTest(ctx context.Context, name string, args []string, e *env) error {
 		}
 		return runtimeErrorf("test: %v", err)
 	}
-	cf := configFlags{noColor: noColor}
-	ropts := report.Options{Color: cf.colorFor(e.stdoutTTY, e), Verbose: verbose, Version: version}
-	if err := report.Tests(e.stdout, format, result, ropts); err != nil {
+	if err := rep.Report(e.stdout, result); err != nil {
 		return runtimeErrorf("test: %v", err)
 	}
 	_, failed, errs, _ := report.TestCounts(result)

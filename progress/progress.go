@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/fetch"
 )
 
@@ -120,7 +121,7 @@ func line(p fetch.Progress) string {
 	case p.Done:
 		state = "done"
 	}
-	return fmt.Sprintf("gpaudit: %s %s: %s, %s, %s", state, p.Cohort, records(p), plural(p.Requests, "request"), plural(p.Retries, "retry"))
+	return fmt.Sprintf("gpaudit: %s %s: %s, %s, %s", state, p.Cohort, records(p), english.Plural(p.Requests, "request"), english.Plural(p.Retries, "retry"))
 }
 
 // bar is the terminal form: "blocks  [#######.......]  1200/5000 records  13 requests  1 retry".
@@ -139,22 +140,12 @@ func bar(p fetch.Progress, nameW int) string {
 	}
 	return fmt.Sprintf("%-*s  [%s%s]  %s  %s  %s%s", nameW, p.Cohort,
 		strings.Repeat("#", fill), strings.Repeat(".", cells-fill),
-		records(p), plural(p.Requests, "request"), plural(p.Retries, "retry"), status)
+		records(p), english.Plural(p.Requests, "request"), english.Plural(p.Retries, "retry"), status)
 }
 
 func records(p fetch.Progress) string {
 	if p.Total >= 0 && !p.Done {
 		return fmt.Sprintf("%d/%d records", p.Records, p.Total)
 	}
-	return plural(p.Records, "record")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	if strings.HasSuffix(word, "y") {
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return english.Plural(p.Records, "record")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 )
 
 // JUnit writes a report that validates against the Jenkins xUnit schema
@@ -110,30 +111,20 @@ func encodeText(e *xml.Encoder, start xml.StartElement, text string) error {
 // declares checks, in order of first appearance, and a <testcase> per check.
 func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 	asOf := formatAsOf(r.AsOf)
-	doc := junitSuites{Name: "gpaudit", Time: "0"}
-	suiteOf := map[string]int{} // CheckResult.File → index in doc.Suites
-	taken := map[[2]string]bool{}
+	b := newJUnitBuilder("gpaudit", func(file string) junitSuite {
+		name := "gpaudit"
+		if stem := fileStem(file); stem != "" {
+			name = stem
+		}
+		return junitSuite{Name: name, Time: "0", Timestamp: asOf, File: file, Properties: &junitProperties{}}
+	})
 
 	for _, c := range r.Checks {
-		i, ok := suiteOf[c.File]
-		if !ok {
-			i = len(doc.Suites)
-			suiteOf[c.File] = i
-			name := "gpaudit"
-			if stem := fileStem(c.File); stem != "" {
-				name = stem
-			}
-			doc.Suites = append(doc.Suites, junitSuite{
-				Name: name, Time: "0", Timestamp: asOf, File: c.File,
-				Properties: &junitProperties{},
-			})
-		}
-		s := &doc.Suites[i]
 		classname := "gpaudit"
 		if stem := fileStem(c.File); stem != "" {
 			classname += "." + stem
 		}
-		tc := junitCase{Name: uniqueName(taken, c.Name, classname), Classname: classname, Time: "0"}
+		tc := junitCase{Name: c.Name, Classname: classname, Time: "0"}
 
 		switch c.Status {
 		case engine.StatusPass:
@@ -143,17 +134,14 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 				lines[k] = findingLine(f)
 			}
 			tc.Failure = &junitOutcome{
-				Message: plural(len(c.Findings), "finding"),
+				Message: english.Plural(len(c.Findings), "finding"),
 				Type:    c.Severity,
 				Text:    strings.Join(lines, "\n"),
 			}
-			s.Failures++
 		case engine.StatusError:
 			tc.Error = &junitOutcome{Message: c.Error, Text: c.Error}
-			s.Errors++
 		case engine.StatusSkip:
 			tc.Skipped = &junitOutcome{Message: c.Error}
-			s.Skipped++
 		default:
 			return fmt.Errorf("junit report: check %q has unknown status %q", c.Name, c.Status)
 		}
@@ -166,21 +154,74 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 			tc.SystemOut = &out
 		}
 
-		s.Tests++
-		s.Cases = append(s.Cases, tc)
+		s, name := b.add(c.File, tc)
 		s.Properties.Properties = append(s.Properties.Properties,
-			junitProperty{Name: tc.Name + ".severity", Value: c.Severity},
-			junitProperty{Name: tc.Name + ".policy", Value: c.Policy},
-			junitProperty{Name: tc.Name + ".cohort", Value: c.Cohort},
+			junitProperty{Name: name + ".severity", Value: c.Severity},
+			junitProperty{Name: name + ".policy", Value: c.Policy},
+			junitProperty{Name: name + ".cohort", Value: c.Cohort},
 		)
 	}
+
+	return writeJUnit(w, b.done())
+}
+
+// junitBuilder builds the document both JUnit reports share, check results
+// and test results alike: cases grouped into a suite per file in order of
+// first appearance, names kept unique, every count made from the cases.
+type junitBuilder struct {
+	doc      junitSuites
+	newSuite func(file string) junitSuite
+	suiteOf  map[string]int // file → index in doc.Suites
+	taken    map[[2]string]bool
+}
+
+// newJUnitBuilder starts a <testsuites> called name; newSuite makes the
+// <testsuite> of a file the first time a case of that file is added.
+func newJUnitBuilder(name string, newSuite func(file string) junitSuite) *junitBuilder {
+	return &junitBuilder{
+		doc:      junitSuites{Name: name, Time: "0"},
+		newSuite: newSuite,
+		suiteOf:  map[string]int{},
+		taken:    map[[2]string]bool{},
+	}
+}
+
+// add puts tc into the suite of file, renamed by uniqueName if an earlier
+// case has its name and classname, and counts its outcome. It returns the
+// suite, for properties that name the case, and the name tc was given; the
+// suite is valid until the next add.
+func (b *junitBuilder) add(file string, tc junitCase) (*junitSuite, string) {
+	i, ok := b.suiteOf[file]
+	if !ok {
+		i = len(b.doc.Suites)
+		b.suiteOf[file] = i
+		b.doc.Suites = append(b.doc.Suites, b.newSuite(file))
+	}
+	s := &b.doc.Suites[i]
+	tc.Name = uniqueName(b.taken, tc.Name, tc.Classname)
+	s.Tests++
+	if tc.Failure != nil {
+		s.Failures++
+	}
+	if tc.Error != nil {
+		s.Errors++
+	}
+	if tc.Skipped != nil {
+		s.Skipped++
+	}
+	s.Cases = append(s.Cases, tc)
+	return s, tc.Name
+}
+
+// done sums the suites' counts into the document and returns it.
+func (b *junitBuilder) done() junitSuites {
+	doc := b.doc
 	for _, s := range doc.Suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
 	}
-
-	return writeJUnit(w, doc)
+	return doc
 }
 
 // writeJUnit encodes doc whole before writing, so a failure writes nothing.

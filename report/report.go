@@ -4,12 +4,12 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 )
 
 // Reporter writes one run's Results in one format.
@@ -27,27 +27,63 @@ type Options struct {
 	Version string
 }
 
-// formats lists the names New accepts, in the order help text and errors show them.
-var formats = []string{"text", "json", "junit"}
+// format is one row of a family's table: the name a user types and the
+// reporter it gives.
+type format[R any] struct {
+	name string
+	new  func(Options) R
+}
 
-// Formats returns the format names New accepts.
+// family is one table of formats, in the order help text and errors list
+// them. Its names, its help text and its constructor all read the table, so
+// what a command offers, accepts and names in an error cannot drift apart.
+type family[R any] []format[R]
+
+func (f family[R]) names() []string {
+	names := make([]string, len(f))
+	for i, row := range f {
+		names[i] = row.name
+	}
+	return names
+}
+
+// new returns the reporter for name. An unknown name is an error rather than
+// a fallback to text, so a typo in CI never passes silently.
+func (f family[R]) new(name string, opts Options) (R, error) {
+	for _, row := range f {
+		if row.name == name {
+			return row.new(opts), nil
+		}
+	}
+	var none R
+	return none, fmt.Errorf("unknown format %q (want %s)", name, english.Or(f.names()))
+}
+
+// checkFormats are the formats of a check report: gpaudit check's --format
+// and --out. Test reports are another family (testFormats), so a format
+// added here is not offered by gpaudit test.
+var checkFormats = family[Reporter]{
+	{"text", func(opts Options) Reporter { return NewText(opts) }},
+	{"json", func(opts Options) Reporter { return NewJSON(opts) }},
+	{"junit", func(Options) Reporter { return NewJUnit() }},
+}
+
+// Formats returns the format names New accepts, in the order help text
+// lists them.
 func Formats() []string {
-	return slices.Clone(formats)
+	return checkFormats.names()
+}
+
+// FormatList is Formats as flag help names them, "text, json or junit", so
+// the help of gpaudit check lists what New accepts.
+func FormatList() string {
+	return english.Or(Formats())
 }
 
 // New returns the Reporter for format, one of Formats. An unknown format is
-// an error rather than a fallback to text, so a typo in CI never passes silently.
+// an error that lists Formats.
 func New(format string, opts Options) (Reporter, error) {
-	switch format {
-	case "text":
-		return NewText(opts), nil
-	case "json":
-		return NewJSON(opts), nil
-	case "junit":
-		return NewJUnit(), nil
-	}
-	return nil, fmt.Errorf("unknown format %q (want %s or %s)",
-		format, strings.Join(formats[:len(formats)-1], ", "), formats[len(formats)-1])
+	return checkFormats.new(format, opts)
 }
 
 // tally is the summary every format prints.
@@ -80,14 +116,6 @@ func count(r *engine.Results) tally {
 // whole seconds unless the clock was set with a fraction.
 func formatAsOf(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// plural gives "1 finding" or "3 findings".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // findingLine is a finding on one line, "subject record_id: message", for

@@ -132,7 +132,7 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func TestFormats(t *testing.T) {
+func TestCheckFormats(t *testing.T) {
 	got := Formats()
 	if want := []string{"text", "json", "junit"}; !slices.Equal(got, want) {
 		t.Fatalf("Formats() = %q, want %q", got, want)
@@ -141,6 +141,9 @@ func TestFormats(t *testing.T) {
 		if _, err := New(f, Options{}); err != nil {
 			t.Errorf("New(%q) for a listed format: %v", f, err)
 		}
+	}
+	if got, want := FormatList(), "text, json or junit"; got != want {
+		t.Errorf("FormatList() = %q, want %q", got, want)
 	}
 	got[0] = "changed"
 	if Formats()[0] != "text" {

@@ -8,21 +8,41 @@ import (
 	"strings"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 )
 
-// Tests writes the outcome of `gpaudit test` in format: text (a line per
-// test, the failing ones with where they failed), json or junit (a
-// <testsuite> per Rego file, a <testcase> per test rule).
-func Tests(w io.Writer, format string, run *engine.TestReport, opts Options) error {
-	switch format {
-	case "text":
-		return testsText(w, run, opts)
-	case "json":
-		return testsJSON(w, run)
-	case "junit":
-		return testsJUnit(w, run)
-	}
-	return fmt.Errorf("unknown format %q (want text, json or junit)", format)
+// TestReporter writes the outcome of one `gpaudit test` run in one format.
+type TestReporter interface {
+	Report(w io.Writer, run *engine.TestReport) error
+}
+
+// testFormats are the formats of a `gpaudit test` report, a family apart from
+// checkFormats: the check formats to come (sarif, markdown, html) speak of
+// checks and findings, which a test run has none of.
+var testFormats = family[TestReporter]{
+	{"text", func(opts Options) TestReporter { return testsText{NewText(opts)} }},
+	{"json", func(Options) TestReporter { return testsJSON{} }},
+	{"junit", func(Options) TestReporter { return testsJUnit{} }},
+}
+
+// TestFormats returns the format names NewTests accepts, in the order help
+// text lists them.
+func TestFormats() []string {
+	return testFormats.names()
+}
+
+// TestFormatList is TestFormats as flag help names them, "text, json or
+// junit", so the help of gpaudit test lists what NewTests accepts.
+func TestFormatList() string {
+	return english.Or(TestFormats())
+}
+
+// NewTests returns the TestReporter for format, one of TestFormats: text (a
+// line per test, the failing ones with where they failed), json or junit (a
+// <testsuite> per Rego file, a <testcase> per test rule). An unknown format
+// is an error that lists TestFormats.
+func NewTests(format string, opts Options) (TestReporter, error) {
+	return testFormats.new(format, opts)
 }
 
 // TestCounts tallies outcomes: passed, failed, errors, skipped.
@@ -42,8 +62,15 @@ func TestCounts(run *engine.TestReport) (passed, failed, errors, skipped int) {
 	return passed, failed, errors, skipped
 }
 
-func testsText(w io.Writer, run *engine.TestReport, opts Options) error {
-	t := NewText(opts)
+// testsText is the text test report; it shares the check report's status
+// words and colours.
+type testsText struct {
+	text *Text
+}
+
+// Report writes run as text.
+func (tt testsText) Report(w io.Writer, run *engine.TestReport) error {
+	t := tt.text
 	var b bytes.Buffer
 	for _, r := range run.Results {
 		word, paint := t.status(r.Status) // test outcomes share the check statuses' words
@@ -51,7 +78,7 @@ func testsText(w io.Writer, run *engine.TestReport, opts Options) error {
 		if r.Message != "" && (r.Status == engine.TestFail || r.Status == engine.TestError) {
 			fmt.Fprintf(&b, "       %s\n", strings.ReplaceAll(r.Message, "\n", "\n       "))
 		}
-		if r.Output != "" && (opts.Verbose || r.Status != engine.TestPass) {
+		if r.Output != "" && (t.verbose || r.Status != engine.TestPass) {
 			fmt.Fprintf(&b, "       output: %s\n", strings.ReplaceAll(strings.TrimRight(r.Output, "\n"), "\n", "\n               "))
 		}
 	}
@@ -59,7 +86,7 @@ func testsText(w io.Writer, run *engine.TestReport, opts Options) error {
 		fmt.Fprintf(&b, "cover  %5.1f%%  %s\n", c.Percent, c.File)
 	}
 	passed, failed, errs, skipped := TestCounts(run)
-	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %s, %d skipped", plural(len(run.Results), "test"), passed, failed, plural(errs, "error"), skipped)
+	fmt.Fprintf(&b, "\n%s: %d passed, %d failed, %s, %d skipped", english.Plural(len(run.Results), "test"), passed, failed, english.Plural(errs, "error"), skipped)
 	if run.Coverage != nil {
 		fmt.Fprintf(&b, "; coverage %.1f%%", run.Percent)
 	}
@@ -105,7 +132,11 @@ type coverageFile struct {
 	NotCovered int     `json:"not_covered_lines"`
 }
 
-func testsJSON(w io.Writer, run *engine.TestReport) error {
+// testsJSON is the JSON test report, schema_version 1.
+type testsJSON struct{}
+
+// Report writes run as one JSON document.
+func (testsJSON) Report(w io.Writer, run *engine.TestReport) error {
 	passed, failed, errs, skipped := TestCounts(run)
 	doc := testsDoc{
 		SchemaVersion: 1,
@@ -132,42 +163,29 @@ func testsJSON(w io.Writer, run *engine.TestReport) error {
 	return err
 }
 
-func testsJUnit(w io.Writer, run *engine.TestReport) error {
-	doc := junitSuites{Name: "gpaudit test", Time: "0"}
-	suiteOf := map[string]int{}
-	taken := map[[2]string]bool{}
+// testsJUnit is the JUnit test report.
+type testsJUnit struct{}
+
+// Report writes run as one JUnit XML document.
+func (testsJUnit) Report(w io.Writer, run *engine.TestReport) error {
+	b := newJUnitBuilder("gpaudit test", func(file string) junitSuite {
+		return junitSuite{Name: file, Time: "0", File: file}
+	})
 	for _, r := range run.Results {
-		i, ok := suiteOf[r.File]
-		if !ok {
-			i = len(doc.Suites)
-			suiteOf[r.File] = i
-			doc.Suites = append(doc.Suites, junitSuite{Name: r.File, Time: "0", File: r.File})
-		}
-		s := &doc.Suites[i]
-		tc := junitCase{Name: uniqueName(taken, r.Name, r.Package), Classname: r.Package, Time: "0"}
-		where := fmt.Sprintf("%s:%d", r.File, r.Row)
+		tc := junitCase{Name: r.Name, Classname: r.Package, Time: "0"}
 		switch r.Status {
 		case engine.TestFail:
-			tc.Failure = &junitOutcome{Message: "failed at " + where, Type: "fail", Text: r.Message}
-			s.Failures++
+			tc.Failure = &junitOutcome{Message: fmt.Sprintf("failed at %s:%d", r.File, r.Row), Type: "fail", Text: r.Message}
 		case engine.TestError:
 			tc.Error = &junitOutcome{Message: r.Message, Text: r.Message}
-			s.Errors++
 		case engine.TestSkip:
 			tc.Skipped = &junitOutcome{Message: "todo_ test"}
-			s.Skipped++
 		}
 		if r.Output != "" {
 			out := junitText(r.Output)
 			tc.SystemOut = &out
 		}
-		s.Tests++
-		s.Cases = append(s.Cases, tc)
+		b.add(r.File, tc)
 	}
-	for _, s := range doc.Suites {
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-	}
-	return writeJUnit(w, doc)
+	return writeJUnit(w, b.done())
 }

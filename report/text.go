@@ -11,6 +11,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 )
 
 // shownFindings is how many findings and warnings a check lists without Verbose.
@@ -166,7 +167,7 @@ func (t *Text) writeCohorts(b *bytes.Buffer, cohorts []engine.CohortResult) {
 	if len(failed) == 0 {
 		return
 	}
-	b.WriteString("\n" + plural(len(failed), "cohort") + " could not be loaded:\n")
+	b.WriteString("\n" + english.Plural(len(failed), "cohort") + " could not be loaded:\n")
 	for _, c := range failed {
 		lines := strings.Split(c.Error, "\n")
 		fmt.Fprintf(b, "  %s %s %s\n", t.errc.Sprint(clean(c.Name)),
@@ -183,13 +184,13 @@ func (t *Text) writeSummary(b *bytes.Buffer, r *engine.Results) {
 	if n.failed > 0 {
 		failed = t.fail.Sprint(failed)
 	}
-	errs := plural(n.errors, "error")
+	errs := english.Plural(n.errors, "error")
 	if n.errors > 0 {
 		errs = t.errc.Sprint(errs)
 	}
 	fmt.Fprintf(b, "%s: %d passed, %s, %s, %d skipped; %s, %s (as of %s)\n",
-		plural(n.checks, "check"), n.passed, failed, errs, n.skipped,
-		plural(n.findings, "finding"), plural(n.warnings, "warning"), formatAsOf(r.AsOf))
+		english.Plural(n.checks, "check"), n.passed, failed, errs, n.skipped,
+		english.Plural(n.findings, "finding"), english.Plural(n.warnings, "warning"), formatAsOf(r.AsOf))
 }
 
 // width approximates a string's width on screen by its rune count.
