@@ -14,6 +14,7 @@ import (
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/policies"
 )
 
@@ -195,7 +196,7 @@ func printCompileErrors(e *env, err error) bool {
 	if !errors.As(err, &ce) {
 		return false
 	}
-	fmt.Fprintf(e.stderr, "gpaudit: the policies do not compile (%s):\n", plural(len(ce.Errors), "error"))
+	fmt.Fprintf(e.stderr, "gpaudit: the policies do not compile (%s):\n", english.Plural(len(ce.Errors), "error"))
 	for _, pe := range ce.Errors {
 		fmt.Fprintln(e.stderr, pe.Error())
 	}

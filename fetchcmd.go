@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/fetch"
 )
 
@@ -65,7 +66,7 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 	}
 	if failed > 0 {
 		// A snapshot is evidence; one with holes would be taken for the whole.
-		return runtimeErrorf("fetch: %s failed; no snapshot written", plural(failed, "cohort"))
+		return runtimeErrorf("fetch: %s failed; no snapshot written", english.Plural(failed, "cohort"))
 	}
 	files := s.client.Fetched()
 	if err := fetch.WriteSnapshot(out, fetch.WriteOptions{CreatedAt: now, ToolVersion: version}, files); err != nil {
@@ -75,6 +76,6 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 	for _, f := range files {
 		total += len(f.Records)
 	}
-	fmt.Fprintf(e.stdout, "Wrote %s: %s in %s.\n", out, plural(total, "record"), plural(len(files), "file"))
+	fmt.Fprintf(e.stdout, "Wrote %s: %s in %s.\n", out, english.Plural(total, "record"), english.Plural(len(files), "file"))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/fetch"
 )
 
@@ -96,15 +97,15 @@ func writePlan(w io.Writer, cfg *config.Config, c *config.Cohort, p fetch.Reques
 		if pages > 1 {
 			extra = " (+1 count, when pages are fetched concurrently)"
 		}
-		fmt.Fprintf(w, "  count   %s, %s%s\n", plural(n, "record"), plural(pages, "request"), extra)
+		fmt.Fprintf(w, "  count   %s, %s%s\n", english.Plural(n, "record"), english.Plural(pages, "request"), extra)
 	case !p.PerPlayer:
 		fmt.Fprintf(w, "  pages   of %d, until a short page\n", fetch.PageSize)
 	case p.Lookups >= 0:
-		fmt.Fprintf(w, "  lookups %s, one request each\n", plural(p.Lookups, "player"))
+		fmt.Fprintf(w, "  lookups %s, one request each\n", english.Plural(p.Lookups, "player"))
 	default:
 		est := ""
 		if v, ok := counts[c.UsersCohort]; ok && count {
-			est = fmt.Sprintf(" (at most %s)", plural(v, "player"))
+			est = fmt.Sprintf(" (at most %s)", english.Plural(v, "player"))
 		}
 		fmt.Fprintf(w, "  lookups one request per player of cohort %q%s\n", c.UsersCohort, est)
 	}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/policies"
 )
 
@@ -45,7 +46,7 @@ func runPolicies(ctx context.Context, name string, args []string, e *env) error 
 		if !p.Builtin {
 			name += " (custom)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, orDash(strings.Join(p.Datasets, ", ")), orDash(formatParams(p.Params)), p.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, english.OrDash(strings.Join(p.Datasets, ", ")), english.OrDash(formatParams(p.Params)), p.Title)
 	}
 	return tw.Flush()
 }
@@ -63,13 +64,6 @@ func formatParams(params map[string]any) string {
 		parts[i] = fmt.Sprintf("%s = %s", k, v)
 	}
 	return strings.Join(parts, ", ")
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // policyJSON is one entry of `gpaudit policies --format json`.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gpaudit/gpaudit/engine"
+	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/policies"
 )
 
@@ -36,7 +37,7 @@ func TestReadmePolicyTable(t *testing.T) {
 		for _, k := range slices.Sorted(maps.Keys(p.With)) {
 			with = append(with, fmt.Sprintf("`%s` (%s)", k, p.With[k]))
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | **%s.** %s |\n", p.Name, orDash(strings.Join(p.Datasets, ", ")), params, orDash(strings.Join(with, ", ")),
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | **%s.** %s |\n", p.Name, english.OrDash(strings.Join(p.Datasets, ", ")), params, english.OrDash(strings.Join(with, ", ")),
 			strings.TrimSuffix(p.Title, "."), strings.ReplaceAll(p.Description, "|", `\|`))
 	}
 	table := b.String()

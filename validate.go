@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/gpaudit/gpaudit/english"
 )
 
 func runValidate(ctx context.Context, name string, args []string, e *env) error {
@@ -18,13 +20,6 @@ func runValidate(ctx context.Context, name string, args []string, e *env) error 
 		return err
 	}
 	fmt.Fprintf(e.stdout, "The configuration in %s is valid: %s, %s, %s.\n", dir,
-		plural(len(ld.cfg.Sources), "source"), plural(len(ld.cfg.Cohorts), "cohort"), plural(len(ld.cfg.Checks), "check"))
+		english.Plural(len(ld.cfg.Sources), "source"), english.Plural(len(ld.cfg.Cohorts), "cohort"), english.Plural(len(ld.cfg.Checks), "check"))
 	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

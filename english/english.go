@@ -52,3 +52,12 @@ func hasAnySuffix(s string, suffixes ...string) bool {
 	}
 	return false
 }
+
+// OrDash is s, or "-" when s is empty: how gpaudit's tables write "none",
+// so that an empty cell never shifts the columns after it.
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

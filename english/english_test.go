@@ -45,3 +45,11 @@ func TestOr(t *testing.T) {
 		}
 	}
 }
+
+func TestOrDash(t *testing.T) {
+	for in, want := range map[string]string{"": "-", "linkings": "linkings", " ": " "} {
+		if got := OrDash(in); got != want {
+			t.Errorf("OrDash(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -143,10 +143,10 @@ func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label string)
 	for _, f := range shown {
 		line := indent + label
 		if subjW > 0 {
-			line += pad(orDash(clean(f.Subject)), subjW) + "  "
+			line += pad(english.OrDash(clean(f.Subject)), subjW) + "  "
 		}
 		if recW > 0 {
-			line += pad(orDash(clean(f.RecordID)), recW) + "  "
+			line += pad(english.OrDash(clean(f.RecordID)), recW) + "  "
 		}
 		b.WriteString(strings.TrimRight(line+clean(f.Message), " ") + "\n")
 	}
@@ -201,13 +201,6 @@ func width(s string) int {
 func pad(s string, w int) string {
 	if n := width(s); n < w {
 		return s + strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
 	}
 	return s
 }
