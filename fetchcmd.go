@@ -6,6 +6,7 @@ import (
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 func runFetch(ctx context.Context, name string, args []string, e *env) error {
@@ -67,7 +68,7 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 		return runtimeErrorf("fetch: %s failed; no snapshot written", plural(failed, "cohort"))
 	}
 	files := s.client.Fetched()
-	if err := fetch.WriteSnapshot(out, fetch.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, files); err != nil {
+	if err := snapshot.Write(out, snapshot.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, files); err != nil {
 		return runtimeErrorf("fetch: %v", err)
 	}
 	total := 0
