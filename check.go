@@ -16,6 +16,7 @@ import (
 	"github.com/gpaudit/gpaudit/engine"
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/report"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // checkOptions are the flags of `gpaudit check` and what validate makes of them.
@@ -149,7 +150,7 @@ func (o *checkOptions) read(ctx context.Context, ld *loaded, need []string, e *e
 	defer cancel()
 	var cohorts []fetch.Cohort
 	if o.snapshot != "" {
-		snap, err := fetch.OpenSnapshot(o.snapshot)
+		snap, err := snapshot.Open(o.snapshot)
 		if err != nil {
 			return nil, usageErrorf("check: --snapshot: %v", err)
 		}
@@ -165,7 +166,7 @@ func (o *checkOptions) read(ctx context.Context, ld *loaded, need []string, e *e
 			return nil, err
 		}
 		if o.saveSnapshot != "" {
-			if err := fetch.WriteSnapshot(o.saveSnapshot, fetch.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, s.client.Fetched()); err != nil {
+			if err := snapshot.Write(o.saveSnapshot, snapshot.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, s.client.Fetched()); err != nil {
 				return nil, runtimeErrorf("check: --save-snapshot: %v", err)
 			}
 		}
@@ -282,7 +283,7 @@ func resultCode(res *engine.Results, failRank int) int {
 // from a damaged file can be trusted, not even as a partial result.
 func corruptSnapshot(cohorts []fetch.Cohort) error {
 	for _, c := range cohorts {
-		var ce *fetch.CorruptSnapshotError
+		var ce *snapshot.CorruptError
 		if errors.As(c.Err, &ce) {
 			return c.Err
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 func runFetch(ctx context.Context, name string, args []string, e *env) error {
@@ -69,7 +70,7 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 		return runtimeErrorf("fetch: %s failed; no snapshot written", english.Plural(failed, "cohort"))
 	}
 	files := s.client.Fetched()
-	if err := fetch.WriteSnapshot(out, fetch.WriteOptions{CreatedAt: now, ToolVersion: version}, files); err != nil {
+	if err := snapshot.Write(out, snapshot.WriteOptions{CreatedAt: now, ToolVersion: version}, files); err != nil {
 		return runtimeErrorf("fetch: %v", err)
 	}
 	total := 0

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/fetch/sandbox/sandboxtest"
 )
 
 // TestInterruptWritesNothing cancels a live run while the API is slow to
@@ -16,7 +17,7 @@ import (
 // or snapshot left behind.
 func TestInterruptWritesNothing(t *testing.T) {
 	const latency = time.Minute // far longer than the run may take
-	srv := sandbox.NewTestServer(t, sandbox.Options{Data: "examples/quickstart/snapshot", APIKey: "k", Latency: latency})
+	srv := sandboxtest.New(t, sandbox.Options{Data: "examples/quickstart/snapshot", APIKey: "k", Latency: latency})
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "main.hcl"), `
 source "gamepot" "main" {

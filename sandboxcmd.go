@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 func runSandbox(ctx context.Context, name string, args []string, e *env) error {
@@ -46,7 +46,7 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 	if err != nil {
 		return usageErrorf("sandbox: %v", err)
 	}
-	snap, err := fetch.OpenSnapshot(data)
+	snap, err := snapshot.Open(data)
 	if err != nil {
 		return usageErrorf("sandbox: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/fetch/sandbox/sandboxtest"
 )
 
 // TestKeyNeverWritten runs whole live sessions against the sandbox with a
@@ -16,7 +17,7 @@ import (
 // searches every byte gpaudit wrote (stdout, stderr, reports, snapshot) for it.
 func TestKeyNeverWritten(t *testing.T) {
 	const key = "sk-live-7f3a9c-DO-NOT-LEAK"
-	srv := sandbox.NewTestServer(t, sandbox.Options{Data: "examples/quickstart/snapshot", APIKey: key})
+	srv := sandboxtest.New(t, sandbox.Options{Data: "examples/quickstart/snapshot", APIKey: key})
 
 	dir := t.TempDir()
 	hclText := `

@@ -120,10 +120,10 @@ func (l *loader) cohort(b *hcl.Block) (c *Cohort, users hcl.Range) {
 		return true
 	}
 	notList := func(attr *hcl.Attribute) bool {
-		return notFor(attr, !info.List, "has no list endpoint", "use users or users_file")
+		return notFor(attr, !info.List(), "has no list endpoint", "use users or users_file")
 	}
 	notPerPlayer := func(attr *hcl.Attribute) bool {
-		return notFor(attr, !info.PerPlayer, "cannot be read one player at a time", "use filter to choose players")
+		return notFor(attr, !info.PerPlayer(), "cannot be read one player at a time", "use filter to choose players")
 	}
 
 	if a := attrs["filter"]; !notList(a) {
@@ -157,7 +157,7 @@ func (l *loader) cohort(b *hcl.Block) (c *Cohort, users hcl.Range) {
 		users = l.users(c, usersAttr)
 	case fileAttr != nil:
 		l.usersFile(c, fileAttr)
-	case known && !info.List:
+	case known && !info.List():
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Missing users",

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/dataset"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // ClientOptions bound how the Client treats the APIs. Zero values take the
@@ -297,7 +298,7 @@ func (c *Client) cohort(ctx context.Context, coh *config.Cohort, users []string,
 		return nil, err
 	}
 	switch {
-	case users == nil && info.List:
+	case users == nil && info.List():
 		records, err := c.fetchList(ctx, s, coh, tr)
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", coh.Dataset, err)
@@ -306,18 +307,17 @@ func (c *Client) cohort(ctx context.Context, coh *config.Cohort, users []string,
 		return records, nil
 	case users == nil:
 		return nil, fmt.Errorf("fetch %s: the dataset is read per player and the cohort names no users", coh.Dataset)
-	case !info.PerPlayer:
+	case !info.PerPlayer():
 		return nil, fmt.Errorf("fetch %s: the dataset cannot be read per player", coh.Dataset)
 	}
-	ids := distinct(users)
-	found, err := c.fetchPlayers(ctx, s, coh, ids, tr)
+	found, err := c.fetchPlayers(ctx, s, coh, users, tr)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", coh.Dataset, err)
 	}
-	c.remember(coh, found, nil, ids)
+	c.remember(coh, found, nil, users)
 	out := make([]map[string]any, 0, len(found))
 	for _, r := range found {
-		if MatchFilter(r, coh.Filter) {
+		if snapshot.MatchFilter(r, coh.Filter) {
 			out = append(out, r)
 		}
 	}
@@ -338,7 +338,7 @@ func (c *Client) countCohort(ctx context.Context, coh *config.Cohort, tr *tracke
 	if err != nil {
 		return 0, err
 	}
-	if !info.List || coh.Users != nil || coh.UsersCohort != "" {
+	if !info.List() || coh.Users != nil || coh.UsersCohort != "" {
 		return 0, fmt.Errorf("count %s: the cohort is read per player; there is nothing to count", coh.Dataset)
 	}
 	n, err := c.count(ctx, s, coh, tr)
@@ -466,14 +466,14 @@ func (c *Client) remember(coh *config.Cohort, records []map[string]any, filter m
 // Fetched returns everything fetched so far, one entry per source and
 // dataset, sorted by them: records de-duplicated by id in the order first
 // received, the filters sent to list endpoints ({} for none) and the players
-// looked up, found or not. Written with WriteSnapshot it gives a snapshot
+// looked up, found or not. Written with snapshot.Write it gives a snapshot
 // that covers exactly what was fetched. Records are shared, not copied.
-func (c *Client) Fetched() []SnapshotFile {
+func (c *Client) Fetched() []snapshot.File {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]SnapshotFile, 0, len(c.fetched))
+	out := make([]snapshot.File, 0, len(c.fetched))
 	for _, f := range c.fetched {
-		out = append(out, SnapshotFile{
+		out = append(out, snapshot.File{
 			Source:  f.source,
 			Dataset: f.dataset,
 			Records: slices.Clone(f.records),
@@ -481,7 +481,7 @@ func (c *Client) Fetched() []SnapshotFile {
 			Users:   slices.Clone(f.users),
 		})
 	}
-	slices.SortFunc(out, func(a, b SnapshotFile) int {
+	slices.SortFunc(out, func(a, b snapshot.File) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Dataset, b.Dataset))
 	})
 	return out

@@ -8,6 +8,7 @@ import (
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // BenchmarkFetchLinkings100k fetches 100,000 linkings (1,011 pages of 100
@@ -23,7 +24,7 @@ func BenchmarkFetchLinkings100k(b *testing.B) {
 		latency     = 20 * time.Millisecond
 		concurrency = 4
 	)
-	srv := startSandbox(b, []fetch.SnapshotFile{
+	srv := startSandbox(b, []snapshot.File{
 		{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: linkings(records)},
 	}, sandbox.Options{Latency: latency})
 	ideal := time.Duration(fetch.PageRequests(records)) * latency / concurrency

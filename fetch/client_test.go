@@ -19,6 +19,8 @@ import (
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/fetch/sandbox/sandboxtest"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // testKey is the sandbox's key in these tests: distinctive, so that a leak
@@ -112,18 +114,18 @@ func userBlocks() []map[string]any {
 }
 
 // writeSnap writes files as a snapshot in a temporary folder.
-func writeSnap(t testing.TB, files []fetch.SnapshotFile) string {
+func writeSnap(t testing.TB, files []snapshot.File) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "snap")
-	if err := fetch.WriteSnapshot(dir, fetch.WriteOptions{CreatedAt: snapshotTime, ToolVersion: "test"}, files); err != nil {
+	if err := snapshot.Write(dir, snapshot.WriteOptions{CreatedAt: snapshotTime, ToolVersion: "test"}, files); err != nil {
 		t.Fatal(err)
 	}
 	return dir
 }
 
 // standardFiles is the data most tests serve.
-func standardFiles() []fetch.SnapshotFile {
-	return []fetch.SnapshotFile{
+func standardFiles() []snapshot.File {
+	return []snapshot.File{
 		{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: shuffled(linkings(250))},
 		{Source: "gamepot.main", Dataset: "memberblock", Filters: []map[string]any{{}}, Records: shuffled(memberblocks(30))},
 		// Players p00000 to p00029 were looked up; three are blocked.
@@ -133,7 +135,7 @@ func standardFiles() []fetch.SnapshotFile {
 }
 
 // startSandbox serves files (standardFiles when nil) with opts.
-func startSandbox(t testing.TB, files []fetch.SnapshotFile, opts sandbox.Options) *sandbox.Server {
+func startSandbox(t testing.TB, files []snapshot.File, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
 	if files == nil {
 		files = standardFiles()
@@ -142,7 +144,7 @@ func startSandbox(t testing.TB, files []fetch.SnapshotFile, opts sandbox.Options
 	if opts.APIKey == "" {
 		opts.APIKey = testKey
 	}
-	return sandbox.NewTestServer(t, opts)
+	return sandboxtest.New(t, opts)
 }
 
 func gamepotSource(endpoint string) *config.Source {
@@ -305,7 +307,7 @@ func TestClientListDeduplicates(t *testing.T) {
 	for i := 0; i < 200; i += 5 {
 		records = append(records, records[i])
 	}
-	files := []fetch.SnapshotFile{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: records}}
+	files := []snapshot.File{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: records}}
 	for _, concurrency := range []int{1, 3} {
 		t.Run(fmt.Sprint("concurrency ", concurrency), func(t *testing.T) {
 			srv := startSandbox(t, files, sandbox.Options{})
@@ -686,10 +688,10 @@ func TestFetchedSnapshotCoversWhatWasFetched(t *testing.T) {
 	}
 	fetched := c.Fetched()
 	dir := filepath.Join(t.TempDir(), "saved")
-	if err := fetch.WriteSnapshot(dir, fetch.WriteOptions{CreatedAt: snapshotTime}, fetched); err != nil {
+	if err := snapshot.Write(dir, snapshot.WriteOptions{CreatedAt: snapshotTime}, fetched); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := fetch.OpenSnapshot(dir)
+	snap, err := snapshot.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

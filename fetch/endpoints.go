@@ -13,15 +13,17 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/dataset"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // headers builds the headers of a request to s; the key goes nowhere else.
-func (c *Client) headers(s *source, datasetName string) http.Header {
+func (c *Client) headers(s *source, info dataset.Info) http.Header {
 	h := make(http.Header, 5)
 	h.Set("x-api-key", s.cfg.APIKey)
 	h.Set("Accept", "application/json")
 	h.Set("User-Agent", c.opts.UserAgent)
-	if datasetName == "user_block" {
+	if info.Headers == dataset.GamepotV1Headers {
 		// The v1 endpoint carries the project id in its path.
 		if s.cfg.Language != "" {
 			h.Set("accept-language", s.cfg.Language)
@@ -35,23 +37,29 @@ func (c *Client) headers(s *source, datasetName string) http.Header {
 // listRequest is the request for the page at offset of a list cohort, or
 // for its count when offset is negative.
 func (c *Client) listRequest(s *source, coh *config.Cohort, offset int) request {
-	path := listPath(coh.Dataset)
+	info := datasetOf(coh)
 	query := countQuery(coh)
 	if offset >= 0 {
-		query = listQuery(s.cfg.Kind, coh, offset, c.perPage)
+		query = listQuery(info, coh, offset, c.perPage)
 	}
 	return request{
-		endpoint: http.MethodGet + " " + path,
-		url:      s.base + path + "?" + encodeQuery(query),
-		header:   c.headers(s, coh.Dataset),
+		endpoint: http.MethodGet + " " + info.ListPath,
+		url:      s.base + info.ListPath + "?" + encodeQuery(query),
+		header:   c.headers(s, info),
 	}
 }
 
+// datasetOf is the table row of a cohort whose dataset sourceFor accepted.
+func datasetOf(coh *config.Cohort) dataset.Info {
+	info, _ := dataset.Lookup(coh.Dataset)
+	return info
+}
+
 // page fetches the page at offset of a list cohort. Every record must match
-// the cohort's filter: a server that filters differently from MatchFilter
-// (ignoring a key, matching loosely) would otherwise have records evaluated
-// that the cohort excludes, and the run would differ from one over its own
-// saved snapshot.
+// the cohort's filter: a server that filters differently from
+// snapshot.MatchFilter (ignoring a key, matching loosely) would otherwise
+// have records evaluated that the cohort excludes, and the run would differ
+// from one over its own saved snapshot.
 func (c *Client) page(ctx context.Context, s *source, coh *config.Cohort, offset int, tr *tracker) ([]map[string]any, error) {
 	req := c.listRequest(s, coh, offset)
 	var records []map[string]any
@@ -63,7 +71,7 @@ func (c *Client) page(ctx context.Context, s *source, coh *config.Cohort, offset
 		}
 		unmatched := 0
 		for _, r := range records {
-			if !MatchFilter(r, coh.Filter) {
+			if !snapshot.MatchFilter(r, coh.Filter) {
 				unmatched++
 			}
 		}
@@ -264,7 +272,7 @@ func sameRecord(a, b map[string]any) bool {
 	if idA, idB := recordID(a), recordID(b); idA != "" || idB != "" {
 		return idA == idB
 	}
-	return valueEqual(a, b)
+	return snapshot.ValueEqual(a, b)
 }
 
 // pagesAtOnce fetches the pages after the first that total announces, the
@@ -314,18 +322,24 @@ func (c *Client) pagesAtOnce(ctx context.Context, s *source, coh *config.Cohort,
 	return pages, nil
 }
 
-// fetchPlayers looks up each of ids, at most Concurrency at once, and
+// fetchPlayers looks up each of ids once, at most Concurrency at once, and
 // returns the records found in the order of ids.
 func (c *Client) fetchPlayers(ctx context.Context, s *source, coh *config.Cohort, ids []string, tr *tracker) ([]map[string]any, error) {
+	info := datasetOf(coh)
 	found := make([]map[string]any, len(ids))
+	asked := make(map[string]struct{}, len(ids))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.Concurrency)
 	for i, id := range ids {
 		if gctx.Err() != nil {
 			break // a lookup failed or the fetch was cancelled: start no more
 		}
+		if _, dup := asked[id]; dup {
+			continue
+		}
+		asked[id] = struct{}{}
 		g.Go(func() error {
-			r, err := c.player(gctx, s, coh.Dataset, id, tr)
+			r, err := c.player(gctx, s, info, id, tr)
 			if err != nil {
 				return fmt.Errorf("player %q: %w", id, err)
 			}
@@ -351,13 +365,13 @@ func (c *Client) fetchPlayers(ctx context.Context, s *source, coh *config.Cohort
 }
 
 // player looks up one player; a nil record means not found.
-func (c *Client) player(ctx context.Context, s *source, datasetName, id string, tr *tracker) (map[string]any, error) {
-	path := playerPath(datasetName, s.cfg.ProjectID, id)
+func (c *Client) player(ctx context.Context, s *source, info dataset.Info, id string, tr *tracker) (map[string]any, error) {
+	v1 := info.PlayerAnswer == dataset.ResultAnswer
 	req := request{
-		endpoint:    http.MethodGet + " " + playerPathTemplate(datasetName),
-		url:         s.base + path,
-		header:      c.headers(s, datasetName),
-		notFound404: datasetName == "chat_members",
+		endpoint:    http.MethodGet + " " + info.PlayerPath,
+		url:         s.base + playerPath(info, s.cfg.ProjectID, id),
+		header:      c.headers(s, info),
+		notFound404: info.PlayerAnswer == dataset.ObjectAnswer,
 	}
 	var record map[string]any
 	err := c.get(ctx, s, req, tr, func(a answer) (int, error) {
@@ -365,8 +379,8 @@ func (c *Client) player(ctx context.Context, s *source, datasetName, id string, 
 			return 0, nil
 		}
 		var err error
-		if datasetName == "user_block" {
-			record, err = blockRecord(a.value, id)
+		if v1 {
+			record, err = blockRecord(a.value, info, id)
 		} else {
 			record, err = memberRecord(a.value)
 		}
@@ -379,7 +393,7 @@ func (c *Client) player(ctx context.Context, s *source, datasetName, id string, 
 		return 1, nil
 	})
 	var apiErr *APIError
-	if datasetName == "user_block" && errors.As(err, &apiErr) && blockNotFound(apiErr) {
+	if v1 && errors.As(err, &apiErr) && blockNotFound(apiErr) {
 		return nil, nil
 	}
 	return record, err
@@ -401,13 +415,10 @@ func memberRecord(v any) (map[string]any, error) {
 	return r, nil
 }
 
-// blockDateFields are the v1 block's times, written by Date.toString().
-var blockDateFields = []string{"startedAt", "endedAt", "createdAt", "updatedAt", "deletedAt"}
-
 // blockRecord unwraps a v1 block answer, {"status":1,"result":{…}}, and
-// converts its times to RFC 3339. A null or empty result means the player is
-// not blocked: no record.
-func blockRecord(v any, userID string) (map[string]any, error) {
+// converts its times (info.JSDates) to RFC 3339. A null or empty result
+// means the player is not blocked: no record.
+func blockRecord(v any, info dataset.Info, userID string) (map[string]any, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("the answer is %s, not {\"status\":1,\"result\":…}", describeShape(v))
@@ -430,7 +441,7 @@ func blockRecord(v any, userID string) (map[string]any, error) {
 	for k, val := range block {
 		out[k] = val
 	}
-	for _, field := range blockDateFields {
+	for _, field := range info.JSDates {
 		val, ok := out[field]
 		if !ok || val == nil {
 			continue
@@ -443,15 +454,15 @@ func blockRecord(v any, userID string) (map[string]any, error) {
 			out[field] = nil
 			continue
 		}
-		converted, err := JSDateToRFC3339(text)
+		converted, err := jsDateToRFC3339(text)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", field, err)
 		}
 		out[field] = converted
 	}
-	if _, ok := out["member_id"]; !ok {
+	if _, ok := out[info.SubjectKey]; !ok {
 		// The subject key: the answer is about the player asked for.
-		out["member_id"] = userID
+		out[info.SubjectKey] = userID
 	}
 	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // changingList serves records as a list endpoint that ignores filter and
@@ -157,7 +158,7 @@ func TestClientListChecksFilter(t *testing.T) {
 		{
 			name:    "server filters like gpaudit",
 			filter:  map[string]any{"provider": "google", "user_id": "p00002"},
-			match:   fetch.MatchFilter,
+			match:   snapshot.MatchFilter,
 			wantIDs: []string{"L00002"},
 		},
 		{
@@ -232,7 +233,7 @@ func TestClientListChecksFilter(t *testing.T) {
 func TestPageRequests(t *testing.T) {
 	for _, n := range []int{0, 1, 99, 100, 101, 198, 199, 200, 297, 298} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			files := []fetch.SnapshotFile{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: linkings(n)}}
+			files := []snapshot.File{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: linkings(n)}}
 			srv := startSandbox(t, files, sandbox.Options{})
 			c := newClient(t, srv.URL(), fetch.ClientOptions{Concurrency: 1})
 			got, err := c.Cohort(context.Background(), &config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"}, nil)

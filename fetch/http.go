@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // APIError is an error answer of a GAMEPOT or Ncloud Chat endpoint: a body
@@ -290,7 +292,7 @@ func (c *Client) classify(req request, resp *http.Response, body []byte) (answer
 		return c.classify404(req, body)
 	}
 
-	v, jerr := decodeJSON(body)
+	v, jerr := snapshot.DecodeJSON(body)
 	if jerr != nil {
 		what := c.describeBody(body, jerr)
 		if serverBusy {
@@ -332,7 +334,7 @@ func (c *Client) classify404(req request, body []byte) (answer, *attemptError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return answer{notFound: true}, nil
 	}
-	v, err := decodeJSON(body)
+	v, err := snapshot.DecodeJSON(body)
 	if err != nil {
 		return answer{}, &attemptError{err: fmt.Errorf("%s: HTTP 404 with %s", req.endpoint, c.describeBody(body, err))}
 	}
@@ -419,37 +421,6 @@ func (c *Client) describeBody(body []byte, jerr error) string {
 	}
 	// Redact before clipping, so that no part of a key survives the cut.
 	return fmt.Sprintf("a body that is not JSON: %q", clip(c.redact(string(body)), 200))
-}
-
-// decodeJSON decodes one JSON value, numbers as json.Number, and nothing
-// after it. A truncated value gives an error that wraps io.ErrUnexpectedEOF.
-//
-// It reuses the snapshot reader's parser, which keeps keys and strings as
-// substrings of one copy of body instead of allocating each: list pages are
-// most of what a fetch allocates. That parser reads one line, so newlines
-// become spaces first; in valid JSON a raw newline can only be whitespace.
-func decodeJSON(body []byte) (any, error) {
-	text := string(body)
-	if strings.IndexByte(text, '\n') >= 0 {
-		text = strings.ReplaceAll(text, "\n", " ")
-	}
-	p := recordParser{s: text}
-	p.skipSpace()
-	if p.i == len(p.s) {
-		return nil, io.ErrUnexpectedEOF
-	}
-	v, err := p.value()
-	if err != nil {
-		if p.i >= len(p.s) {
-			return nil, fmt.Errorf("%w: %v", io.ErrUnexpectedEOF, err)
-		}
-		return nil, err
-	}
-	p.skipSpace()
-	if p.i != len(p.s) {
-		return nil, p.errorf("unexpected data after the JSON value")
-	}
-	return v, nil
 }
 
 // readCapped reads r whole, failing with errTooLarge beyond limit bytes.

@@ -17,12 +17,12 @@ var jsDateLayouts = []string{
 	"Mon Jan 2 2006 15:04:05 GMT-07:00",
 }
 
-// ParseJSDate reads a time written by JavaScript's Date.toString(), e.g.
+// parseJSDate reads a time written by JavaScript's Date.toString(), e.g.
 // "Mon May 11 2020 12:02:00 GMT+0900 (Korean Standard Time)", keeping its
 // offset. The parenthesised zone name is ignored: it is localised, varies
 // between servers and may be absent. RFC 3339 text is accepted too, so
 // answers already normalised pass through.
-func ParseJSDate(s string) (time.Time, error) {
+func parseJSDate(s string) (time.Time, error) {
 	text := strings.TrimSpace(s)
 	if i := strings.IndexByte(text, '('); i >= 0 && strings.HasSuffix(text, ")") {
 		text = strings.TrimSpace(text[:i])
@@ -38,11 +38,11 @@ func ParseJSDate(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a JavaScript date (like %q)", clip(s, 64), "Mon May 11 2020 12:02:00 GMT+0900")
 }
 
-// JSDateToRFC3339 converts a Date.toString() time to RFC 3339 with the same
+// jsDateToRFC3339 converts a Date.toString() time to RFC 3339 with the same
 // offset: "Mon May 11 2020 12:02:00 GMT+0900 (GMT+09:00)" becomes
 // "2020-05-11T12:02:00+09:00". Policies compare times as RFC 3339.
-func JSDateToRFC3339(s string) (string, error) {
-	t, err := ParseJSDate(s)
+func jsDateToRFC3339(s string) (string, error) {
+	t, err := parseJSDate(s)
 	if err != nil {
 		return "", err
 	}

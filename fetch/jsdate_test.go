@@ -29,15 +29,15 @@ func TestJSDateToRFC3339(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := JSDateToRFC3339(tt.in)
+			got, err := jsDateToRFC3339(tt.in)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Errorf("JSDateToRFC3339 = %q, %v; want error containing %q", got, err, tt.wantErr)
+					t.Errorf("jsDateToRFC3339 = %q, %v; want error containing %q", got, err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil || got != tt.want {
-				t.Errorf("JSDateToRFC3339 = %q, %v; want %q", got, err, tt.want)
+				t.Errorf("jsDateToRFC3339 = %q, %v; want %q", got, err, tt.want)
 			}
 		})
 	}
@@ -47,12 +47,12 @@ func FuzzParseJSDate(f *testing.F) {
 	f.Add("Mon May 11 2020 12:02:00 GMT+0900 (Korean Standard Time)")
 	f.Add("Mon May 11 2020 12:02:00 GMT+0900 (")
 	f.Fuzz(func(t *testing.T, s string) {
-		tm, err := ParseJSDate(s)
+		tm, err := parseJSDate(s)
 		if err != nil {
 			return
 		}
 		// Whatever parses must survive the RFC 3339 round trip.
-		back, err := ParseJSDate(tm.Format("2006-01-02T15:04:05.999999999Z07:00"))
+		back, err := parseJSDate(tm.Format("2006-01-02T15:04:05.999999999Z07:00"))
 		if err != nil || !back.Equal(tm) {
 			t.Errorf("%q: round trip gave %v, %v", s, back, err)
 		}

@@ -10,8 +10,8 @@ import (
 	"github.com/gpaudit/gpaudit/dataset"
 )
 
-// Store serves the records of one cohort: a Snapshot offline, the API
-// clients online. users is nil for a list cohort; for a per-player cohort it
+// Store serves the records of one cohort: a snapshot.Snapshot offline, the
+// Client online. users is nil for a list cohort; for a per-player cohort it
 // holds the ids to look up (possibly none).
 type Store interface {
 	Cohort(ctx context.Context, c *config.Cohort, users []string) ([]map[string]any, error)

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // onlineOnly stands in for the engine's where evaluation: it keeps the
@@ -28,7 +29,8 @@ func failingRefiner(context.Context, *config.Cohort, []map[string]any) ([]map[st
 }
 
 func TestLoad(t *testing.T) {
-	snap, err := OpenSnapshot(testSnapshot(t))
+	dir := testSnapshot(t)
+	snap, err := snapshot.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +138,7 @@ func TestLoad(t *testing.T) {
 			for _, c := range Load(context.Background(), cfg, snap, tt.need, tt.refine) {
 				r := result{Name: c.Name, Source: c.Source, Dataset: c.Dataset}
 				if c.Err != nil {
-					r.Err = strings.ReplaceAll(c.Err.Error(), snap.dir, "DIR")
+					r.Err = strings.ReplaceAll(c.Err.Error(), dir, "DIR")
 					if c.Records != nil {
 						t.Errorf("cohort %s has an error and records", c.Name)
 					}
@@ -156,7 +158,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadCancelled(t *testing.T) {
-	snap, err := OpenSnapshot(testSnapshot(t))
+	snap, err := snapshot.Open(testSnapshot(t))
 	if err != nil {
 		t.Fatal(err)
 	}

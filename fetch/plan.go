@@ -65,9 +65,6 @@ type RequestPlan struct {
 	Err error
 }
 
-// RawQuery is the plan's query string, URL-encoded exactly as sent.
-func (p RequestPlan) RawQuery() string { return encodeQuery(p.Query) }
-
 // PlanCohort works out the requests Cohort(ctx, coh, users) would send to
 // src. For a per-player cohort whose users come from another cohort, pass
 // nil users: the number of lookups is then unknown.
@@ -78,28 +75,33 @@ func PlanCohort(src *config.Source, coh *config.Cohort, users []string) RequestP
 		p.Err = err
 		return p
 	}
-	perPlayer := !info.List || users != nil || coh.Users != nil || coh.UsersCohort != ""
-	if perPlayer && !info.PerPlayer {
+	perPlayer := !info.List() || users != nil || coh.Users != nil || coh.UsersCohort != ""
+	if perPlayer && !info.PerPlayer() {
 		p.Err = fmt.Errorf("dataset %s cannot be read per player", coh.Dataset)
 		return p
 	}
-	p.Headers = headerNames(src, coh.Dataset)
+	p.Headers = headerNames(src, info)
 	if !perPlayer {
-		p.Path = listPath(coh.Dataset)
-		p.Query = listQuery(src.Kind, coh, 0, PageSize)
+		p.Path = info.ListPath
+		p.Query = listQuery(info, coh, 0, PageSize)
 		return p
 	}
 	p.PerPlayer = true
-	p.Path = playerPathTemplate(coh.Dataset)
+	p.Path = info.PlayerPath
 	switch {
 	case users != nil:
-		p.Lookups = len(distinct(users))
+		p.Lookups = countDistinct(users)
 	case coh.Users != nil:
-		p.Lookups = len(distinct(coh.Users))
+		p.Lookups = countDistinct(coh.Users)
 	default:
 		p.Lookups = -1
 	}
 	return p
+}
+
+// countDistinct is the number of different ids: the client looks each up once.
+func countDistinct(ids []string) int {
+	return len(slices.Compact(slices.Sorted(slices.Values(ids))))
 }
 
 // checkServes checks that src is the cohort's source and serves its dataset.
@@ -120,45 +122,16 @@ func checkServes(src *config.Source, coh *config.Cohort) (dataset.Info, error) {
 	return info, nil
 }
 
-// listPath is the list endpoint of a dataset that has one.
-func listPath(datasetName string) string {
-	switch datasetName {
-	case "linkings":
-		return "/v2/linkings"
-	case "memberblock":
-		return "/v2/memberblock"
-	case "chat_members":
-		return "/v1/api/members"
-	}
-	return ""
-}
-
-// playerPathTemplate is the per-player endpoint of a dataset, as errors and
-// plans name it.
-func playerPathTemplate(datasetName string) string {
-	switch datasetName {
-	case "user_block":
-		return "/v1/api/project/{projectId}/user/{userId}/block"
-	case "chat_members":
-		return "/v1/api/members/{userId}"
-	}
-	return ""
-}
-
-// playerPath is the per-player endpoint for one player, path-escaped.
-func playerPath(datasetName, projectID, userID string) string {
-	switch datasetName {
-	case "user_block":
-		return "/v1/api/project/" + url.PathEscape(projectID) + "/user/" + url.PathEscape(userID) + "/block"
-	case "chat_members":
-		return "/v1/api/members/" + url.PathEscape(userID)
-	}
-	return ""
+// playerPath is the per-player endpoint for one player of a project, its
+// placeholders filled in path-escaped.
+func playerPath(info dataset.Info, projectID, userID string) string {
+	r := strings.NewReplacer("{projectId}", url.PathEscape(projectID), "{userId}", url.PathEscape(userID))
+	return r.Replace(info.PlayerPath)
 }
 
 // headerNames lists the headers a request sends, in the order they are set.
-func headerNames(src *config.Source, datasetName string) []string {
-	if datasetName == "user_block" {
+func headerNames(src *config.Source, info dataset.Info) []string {
+	if info.Headers == dataset.GamepotV1Headers {
 		names := []string{"x-api-key", "Accept"}
 		if src.Language != "" {
 			names = append(names, "accept-language")
@@ -169,10 +142,10 @@ func headerNames(src *config.Source, datasetName string) []string {
 }
 
 // listQuery is the query of the page at offset of a list cohort.
-func listQuery(kind string, coh *config.Cohort, offset, perPage int) []QueryParam {
+func listQuery(info dataset.Info, coh *config.Cohort, offset, perPage int) []QueryParam {
 	return []QueryParam{
 		{"filter", filterJSON(coh.Filter)},
-		{"sort", sortJSON(kind, coh.Sort)},
+		{"sort", sortJSON(info.Sort, coh.Sort)},
 		{"option", `{"offset":` + strconv.Itoa(offset) + `,"per_page":` + strconv.Itoa(perPage) + `}`},
 	}
 }
@@ -206,18 +179,15 @@ func filterJSON(filter map[string]any) string {
 // express, so it is written by hand: the cohort's keys in name order, since
 // HCL maps carry no order, then "id" ascending as a tie-breaker so that
 // offset paging is stable when sort keys are equal. Without a cohort sort,
-// creation time then id: old records stay at their offsets as new ones
-// arrive at the end.
-func sortJSON(kind string, sort map[string]string) string {
-	keys := make([]string, 0, len(sort)+2)
-	dirs := make(map[string]string, len(sort)+2)
+// the dataset's default fields, ascending (dataset.Info.Sort).
+func sortJSON(defaults []string, sort map[string]string) string {
+	keys := make([]string, 0, len(sort)+len(defaults)+1)
+	dirs := make(map[string]string, cap(keys))
 	if len(sort) == 0 {
-		created := "createdAt"
-		if kind == "ncloud_chat" {
-			created = "created_at"
+		for _, k := range defaults {
+			keys = append(keys, k)
+			dirs[k] = "1"
 		}
-		keys = append(keys, created)
-		dirs[created] = "1"
 	} else {
 		for k, d := range sort {
 			keys = append(keys, k)
@@ -264,18 +234,4 @@ func encodeQuery(params []QueryParam) string {
 		b.WriteString(strings.ReplaceAll(url.QueryEscape(p.Value), "+", "%20"))
 	}
 	return b.String()
-}
-
-// distinct returns ids without repeats, in first-seen order.
-func distinct(ids []string) []string {
-	seen := make(map[string]struct{}, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if _, dup := seen[id]; dup {
-			continue
-		}
-		seen[id] = struct{}{}
-		out = append(out, id)
-	}
-	return out
 }

@@ -131,22 +131,22 @@ func TestPlanCohortMistakes(t *testing.T) {
 	}
 }
 
-// TestRawQuery checks the encoding against the seed page's own example and
-// that the server side decodes it back to the same JSON.
-func TestRawQuery(t *testing.T) {
+// TestEncodeQuery checks the encoding against the seed page's own example
+// and that the server side decodes it back to the same JSON.
+func TestEncodeQuery(t *testing.T) {
 	p := RequestPlan{Query: []QueryParam{
 		{"filter", `{"user_id":"7e629b25"}`},
 		{"sort", `{"createdAt":"-1"}`},
 		{"option", `{"count":false}`},
 	}}
 	want := "filter=%7B%22user_id%22%3A%227e629b25%22%7D&sort=%7B%22createdAt%22%3A%22-1%22%7D&option=%7B%22count%22%3Afalse%7D"
-	if got := p.RawQuery(); got != want {
-		t.Errorf("RawQuery() =\n%s\nwant\n%s", got, want)
+	if got := encodeQuery(p.Query); got != want {
+		t.Errorf("encodeQuery =\n%s\nwant\n%s", got, want)
 	}
 	spaced := RequestPlan{Query: []QueryParam{{"filter", `{"name":"a b+c&d"}`}}}
-	raw := spaced.RawQuery()
+	raw := encodeQuery(spaced.Query)
 	if strings.Contains(raw, "+c") || !strings.Contains(raw, "%20") {
-		t.Errorf("RawQuery() = %s: want spaces as %%20 and + escaped", raw)
+		t.Errorf("encodeQuery = %s: want spaces as %%20 and + escaped", raw)
 	}
 	values, err := url.ParseQuery(raw)
 	if err != nil || values.Get("filter") != `{"name":"a b+c&d"}` {

@@ -1,5 +1,6 @@
-// Package fetch gives gpaudit the records of each cohort: from a snapshot
-// folder (offline) or from the GAMEPOT and Ncloud Chat APIs.
+// Package fetch gives gpaudit the records of each cohort: its Client reads
+// the GAMEPOT and Ncloud Chat APIs, and Load loads the cohorts a run needs
+// from the Client or, offline, from a snapshot.Snapshot.
 package fetch
 
 // Cohort is the data loaded for one cohort, ready for evaluation.

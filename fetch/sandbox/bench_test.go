@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 const benchRecords = 100_000
@@ -18,8 +18,8 @@ func benchServer(b *testing.B) *sandbox.Server {
 	b.Helper()
 	providers := []string{"google", "apple", "facebook"}
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.FixedZone("", 9*60*60))
-	linkings := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}}
-	blocks := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "user_block"}
+	linkings := snapshot.File{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}}
+	blocks := snapshot.File{Source: "gamepot.main", Dataset: "user_block"}
 	for i := range benchRecords {
 		user := fmt.Sprintf("user-%06d", i)
 		blocks.Users = append(blocks.Users, user)
@@ -36,7 +36,7 @@ func benchServer(b *testing.B) *sandbox.Server {
 			"type": "manual", "message": nil, "startedAt": created, "endedAt": nil, "createdAt": created,
 		})
 	}
-	s, err := sandbox.New(sandbox.Options{Data: writeSnapshot(b, []fetch.SnapshotFile{linkings, blocks}), APIKey: testKey})
+	s, err := sandbox.New(sandbox.Options{Data: writeSnapshot(b, []snapshot.File{linkings, blocks}), APIKey: testKey})
 	if err != nil {
 		b.Fatal(err)
 	}

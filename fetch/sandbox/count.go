@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
+
+	"github.com/gpaudit/gpaudit/dataset"
 )
 
 // CountShapes are the count answer shapes the sandbox can give, the ones
@@ -14,41 +17,26 @@ import (
 //	data        {"data":{"<resource>":{"totalCount":42}}}
 //	result      {"status":1,"result":{"totalCount":42}}
 //
-// <resource> is "linkings", "memberblock" or "members".
+// <resource> is the dataset's dataset.Info.CountResource. Each list
+// endpoint answers in its dataset's dataset.Info.CountShape unless
+// Options.CountShape forces one.
 var CountShapes = []string{"number", "count", "totalCount", "data", "result"}
-
-// defaultCountShape is each list endpoint's shape when Options.CountShape is
-// "". They differ on purpose, so that the quick start and every test that
-// counts exercise more than one shape.
-var defaultCountShape = map[string]string{
-	"linkings":     "count",      // GAMEPOT 3.0: undocumented
-	"memberblock":  "totalCount", // GAMEPOT 3.0: undocumented
-	"chat_members": "data",       // Ncloud Chat's documented example
-}
-
-// countResource names a dataset inside the "data" shape.
-var countResource = map[string]string{
-	"linkings":     "linkings",
-	"memberblock":  "memberblock",
-	"chat_members": "members",
-}
 
 func validCountShape(shape string) bool { return slices.Contains(CountShapes, shape) }
 
 // countShapes gives the shape of each list dataset, forced or default.
 func countShapes(forced string) map[string]string {
-	shapes := make(map[string]string, len(defaultCountShape))
-	for name, shape := range defaultCountShape {
-		if forced != "" {
-			shape = forced
+	shapes := map[string]string{}
+	for _, d := range dataset.All() {
+		if d.List() {
+			shapes[d.Name] = cmp.Or(forced, d.CountShape)
 		}
-		shapes[name] = shape
 	}
 	return shapes
 }
 
-// countBody is the answer to a count request in shape.
-func countBody(shape, datasetName string, n int) []byte {
+// countBody is the answer to a count request about d in shape.
+func countBody(shape string, d dataset.Info, n int) []byte {
 	num := strconv.Itoa(n)
 	switch shape {
 	case "number":
@@ -56,7 +44,7 @@ func countBody(shape, datasetName string, n int) []byte {
 	case "totalCount":
 		return []byte(`{"totalCount":` + num + `}`)
 	case "data":
-		return []byte(`{"data":{"` + countResource[datasetName] + `":{"totalCount":` + num + `}}}`)
+		return []byte(`{"data":{"` + d.CountResource + `":{"totalCount":` + num + `}}}`)
 	case "result":
 		return []byte(`{"status":1,"result":{"totalCount":` + num + `}}`)
 	}

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/gpaudit/gpaudit/fetch"
 )
 
 // A snapshot file holds what was fetched, not the whole dataset: the
@@ -14,40 +12,20 @@ import (
 // would present records that were never fetched, or their absence, as the
 // API's answer; a run saved with --save-snapshot would then claim coverage
 // the evidence lacks. So the sandbox answers only what the snapshot covers,
-// by the rule fetch.Snapshot applies offline, and a clear error otherwise.
+// by the rule an offline run applies (snapshot.Snapshot.Covers), and a
+// clear error otherwise.
 
 // coversFilter reports whether the snapshot fetched every record matching
 // filter: some fetched filter is a subset of it.
 func (t *table) coversFilter(filter map[string]any) bool {
-	for _, fetched := range t.filters {
-		if filterSubset(fetched, filter) {
-			return true
-		}
-	}
-	return false
+	return t.snap.Covers(t.source, t.info.Name, filter, nil) == nil
 }
 
 // coversPlayer reports whether the snapshot knows everything about player
 // id: it was looked up, or the whole dataset was listed (a per-player
 // request carries no filter, so only the fetched filter {} covers it).
 func (t *table) coversPlayer(id string) bool {
-	if _, ok := t.users[id]; ok {
-		return true
-	}
-	return t.coversFilter(nil)
-}
-
-// filterSubset reports whether every key of sub is in super with an equal
-// value. A key missing from super never counts as null here: the filter
-// {"deletedAt":null} fetched only some of what {} asks for.
-func filterSubset(sub, super map[string]any) bool {
-	for k, v := range sub {
-		sv, ok := super[k]
-		if !ok || !fetch.MatchFilter(map[string]any{k: sv}, map[string]any{k: v}) {
-			return false
-		}
-	}
-	return true
+	return t.snap.Covers(t.source, t.info.Name, nil, []string{id}) == nil
 }
 
 // notCoveredPrefix starts every answer about data the snapshot lacks.

@@ -6,8 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/fetch/sandbox/sandboxtest"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // TestCoverage serves a snapshot that fetched only part of each dataset,
@@ -21,7 +22,7 @@ func TestCoverage(t *testing.T) {
 		}
 		return out
 	}
-	files := []fetch.SnapshotFile{
+	files := []snapshot.File{
 		{
 			Source: "gamepot.main", Dataset: "linkings",
 			Filters: []map[string]any{{"provider": "google"}, {"provider": "apple", "deletedAt": nil}},
@@ -48,7 +49,7 @@ func TestCoverage(t *testing.T) {
 			Records: records(`{"id":"x1","name":"xi"}`),
 		},
 	}
-	s := sandbox.NewTestServer(t, sandbox.Options{Data: writeSnapshot(t, files), APIKey: testKey})
+	s := sandboxtest.New(t, sandbox.Options{Data: writeSnapshot(t, files), APIKey: testKey})
 
 	const (
 		linkingsNotCovered = `the sandbox snapshot does not cover filter %s of gamepot.main/linkings: ` +
@@ -126,11 +127,11 @@ func TestCoverage(t *testing.T) {
 // TestCoverageNamesFewFilters keeps the answer short when a snapshot
 // fetched many filters.
 func TestCoverageNamesFewFilters(t *testing.T) {
-	f := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "linkings"}
+	f := snapshot.File{Source: "gamepot.main", Dataset: "linkings"}
 	for _, p := range []string{"a", "b", "c", "d", "e"} {
 		f.Filters = append(f.Filters, map[string]any{"provider": p})
 	}
-	s := sandbox.NewTestServer(t, sandbox.Options{Data: writeSnapshot(t, []fetch.SnapshotFile{f}), APIKey: testKey})
+	s := sandboxtest.New(t, sandbox.Options{Data: writeSnapshot(t, []snapshot.File{f}), APIKey: testKey})
 	a := get(t, s.URL(), "/v2/linkings", listQuery(`{"provider":"z"}`, "", ""), gamepotHeaders("gamepot.main"))
 	want := `{"status":-11,"message":"the sandbox snapshot does not cover filter {\"provider\":\"z\"} of gamepot.main/linkings: ` +
 		`it fetched {\"provider\":\"a\"}, {\"provider\":\"b\"}, {\"provider\":\"c\"}, …"}`

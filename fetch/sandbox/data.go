@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gpaudit/gpaudit/dataset"
-	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // source is one snapshot source: a project of the fake API.
@@ -32,11 +32,10 @@ type table struct {
 	info    dataset.Info
 	records []map[string]any
 
-	// filters and users are what the snapshot fetched (its manifest): the
-	// file holds every record matching one of filters and every record of
-	// users, and nothing else can be trusted to be complete.
+	// snap judges what the records cover (see coverage.go); filters are
+	// what it fetched, for the answers that say what it lacks.
+	snap    *snapshot.Snapshot
 	filters []map[string]any
-	users   map[string]struct{}
 
 	// encoded[i] is records[i] as compact JSON, made on first use: a page is
 	// then a concatenation instead of 100 encodings.
@@ -50,18 +49,14 @@ type table struct {
 	indexes map[string]map[string][]int32
 }
 
-func newTable(sourceID string, f fetch.ManifestFile, records []map[string]any) *table {
+func newTable(snap *snapshot.Snapshot, f snapshot.ManifestFile, records []map[string]any) *table {
 	info, _ := dataset.Lookup(f.Dataset) // the snapshot reader already checked the name
-	users := make(map[string]struct{}, len(f.Users))
-	for _, u := range f.Users {
-		users[u] = struct{}{}
-	}
 	return &table{
-		source:  sourceID,
+		source:  f.Source,
 		info:    info,
 		records: records,
+		snap:    snap,
 		filters: f.Filters,
-		users:   users,
 		encoded: make([]atomic.Pointer[[]byte], len(records)),
 		indexes: map[string]map[string][]int32{},
 	}
@@ -109,14 +104,14 @@ func marshal(v any) []byte {
 
 // filterRows returns the positions of the records matching filter, in file
 // order. A string value in the filter narrows the scan to that value's
-// index entry; fetch.MatchFilter still decides every record.
+// index entry; snapshot.MatchFilter still decides every record.
 func (t *table) filterRows(filter map[string]any) []int32 {
 	candidates := t.candidates(filter)
 	var rows []int32
 	if candidates == nil {
 		rows = make([]int32, 0, len(t.records))
 		for i, r := range t.records {
-			if fetch.MatchFilter(r, filter) {
+			if snapshot.MatchFilter(r, filter) {
 				rows = append(rows, int32(i))
 			}
 		}
@@ -124,7 +119,7 @@ func (t *table) filterRows(filter map[string]any) []int32 {
 	}
 	rows = make([]int32, 0, len(candidates))
 	for _, i := range candidates {
-		if fetch.MatchFilter(t.records[i], filter) {
+		if snapshot.MatchFilter(t.records[i], filter) {
 			rows = append(rows, i)
 		}
 	}
@@ -165,7 +160,7 @@ func (t *table) activeBlock(userID string) map[string]any {
 	var bestCreated time.Time
 	for _, i := range t.lookup(t.info.SubjectKey, userID) {
 		r := t.records[i]
-		active := fetch.MatchFilter(r, activeStatus) && r["deleted"] != true
+		active := snapshot.MatchFilter(r, activeStatus) && r["deleted"] != true
 		created := parseTimestamp(r["createdAt"])
 		switch {
 		case best == nil,

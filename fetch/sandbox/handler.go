@@ -11,36 +11,37 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gpaudit/gpaudit/dataset"
 )
 
-// The endpoints, as ServeMux patterns; without the method they are also the
-// keys of Stats.ByPath.
-const (
-	patternLinkings    = "GET /v2/linkings"
-	patternMemberblock = "GET /v2/memberblock"
-	patternUserBlock   = "GET /v1/api/project/{projectId}/user/{userId}/block"
-	patternChatList    = "GET /v1/api/members"
-	patternChatMember  = "GET /v1/api/members/{userId}"
-)
-
-const (
-	kindGamepot = "gamepot"
-	kindChat    = "ncloud_chat"
-)
-
+// routes serves the endpoints of every dataset in the table, so that the
+// sandbox and the client cannot disagree about a path, and notes in
+// languagePatterns those that take accept-language. The ServeMux patterns,
+// without the method, are also the keys of Stats.ByPath.
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc(patternLinkings, func(w http.ResponseWriter, r *http.Request) {
-		s.list(w, r, kindGamepot, "linkings")
-	})
-	mux.HandleFunc(patternMemberblock, func(w http.ResponseWriter, r *http.Request) {
-		s.list(w, r, kindGamepot, "memberblock")
-	})
-	mux.HandleFunc(patternChatList, func(w http.ResponseWriter, r *http.Request) {
-		s.list(w, r, kindChat, "chat_members")
-	})
-	mux.HandleFunc(patternUserBlock, s.userBlock)
-	mux.HandleFunc(patternChatMember, s.chatMember)
+	s.languagePatterns = map[string]bool{}
+	for _, d := range dataset.All() {
+		if d.List() {
+			mux.HandleFunc(http.MethodGet+" "+d.ListPath, func(w http.ResponseWriter, r *http.Request) {
+				s.list(w, r, d)
+			})
+		}
+		if !d.PerPlayer() {
+			continue
+		}
+		pattern := http.MethodGet + " " + d.PlayerPath
+		if d.Headers == dataset.GamepotV1Headers {
+			s.languagePatterns[pattern] = true
+		}
+		switch d.PlayerAnswer {
+		case dataset.ResultAnswer:
+			mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.userBlock(w, r, d) })
+		case dataset.ObjectAnswer:
+			mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.chatMember(w, r, d) })
+		}
+	}
 	mux.HandleFunc("/", s.unknown)
 	return mux
 }
@@ -79,7 +80,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	s.mux.ServeHTTP(rec, r)
-	if lang := r.Header.Get("accept-language"); lang != "" && pattern == patternUserBlock {
+	if lang := r.Header.Get("accept-language"); lang != "" && s.languagePatterns[pattern] {
 		s.logf("%s %s: %d (accept-language %q)", r.Method, endpoint, rec.status, lang)
 		return
 	}
@@ -159,27 +160,31 @@ func errParam(err error) *apiError {
 	return &apiError{http.StatusBadRequest, -11, err.Error()}
 }
 
-// authenticate checks the headers of a request to an API of kind and
-// returns the source its project id names. projectID is the path's project
-// id for v1 GAMEPOT; "" means it comes from the x-project-id header.
-func (s *Server) authenticate(r *http.Request, kind, projectID string, needAccept bool) (*source, *apiError) {
+// authenticate checks the headers of a request for dataset d and returns
+// the source its project id names: the path's for the v1 GAMEPOT API, the
+// x-project-id header's otherwise.
+func (s *Server) authenticate(r *http.Request, d dataset.Info) (*source, *apiError) {
 	key := r.Header.Get("x-api-key")
 	if key == "" {
 		return nil, errHeaderMissing("x-api-key")
+	}
+	projectID := ""
+	if d.Headers == dataset.GamepotV1Headers {
+		projectID = r.PathValue("projectId")
 	}
 	if projectID == "" {
 		if projectID = r.Header.Get("x-project-id"); projectID == "" {
 			return nil, errHeaderMissing("x-project-id")
 		}
 	}
-	if needAccept && !acceptsJSON(r.Header.Values("Accept")) {
+	if d.Headers == dataset.GamepotHeaders && !acceptsJSON(r.Header.Values("Accept")) {
 		return nil, errHeaderMissing("Accept: application/json")
 	}
 	if subtle.ConstantTimeCompare([]byte(key), []byte(s.opts.APIKey)) != 1 {
 		return nil, errWrongKey
 	}
 	src, ok := s.sources[projectID]
-	if !ok || src.kind != kind {
+	if !ok || src.kind != d.SourceKind {
 		return nil, errProject
 	}
 	return src, nil
@@ -198,9 +203,9 @@ func acceptsJSON(values []string) bool {
 	return false
 }
 
-// list answers a list endpoint: a page of records, or their count.
-func (s *Server) list(w http.ResponseWriter, r *http.Request, kind, datasetName string) {
-	src, apiErr := s.authenticate(r, kind, "", kind == kindGamepot)
+// list answers the list endpoint of d: a page of records, or their count.
+func (s *Server) list(w http.ResponseWriter, r *http.Request, d dataset.Info) {
+	src, apiErr := s.authenticate(r, d)
 	if apiErr != nil {
 		apiErr.write(w)
 		return
@@ -211,7 +216,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, kind, datasetName 
 		return
 	}
 	var rows []int32
-	t := src.tables[datasetName]
+	t := src.tables[d.Name]
 	if t != nil { // a dataset the snapshot lacks is a dataset with no records
 		if !t.coversFilter(lq.filter) {
 			errFilterNotCovered(t, lq.filterKey).write(w)
@@ -220,7 +225,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, kind, datasetName 
 		rows = s.views.view(t, &lq)
 	}
 	if lq.count {
-		writeJSON(w, http.StatusOK, countBody(s.countShape[datasetName], datasetName, len(rows)))
+		writeJSON(w, http.StatusOK, countBody(s.countShape[d.Name], d, len(rows)))
 		return
 	}
 	start := min(lq.offset, len(rows))
@@ -250,23 +255,24 @@ func pageBody(t *table, rows []int32) []byte {
 	return append(body, ']')
 }
 
-// userBlock answers GET /v1/api/project/{projectId}/user/{userId}/block.
-func (s *Server) userBlock(w http.ResponseWriter, r *http.Request) {
-	projectID := r.PathValue("projectId")
-	src, apiErr := s.authenticate(r, kindGamepot, projectID, false)
+// userBlock answers the per-player endpoint of d in the v1 result shape
+// (dataset.ResultAnswer), the block endpoint's
+// GET /v1/api/project/{projectId}/user/{userId}/block.
+func (s *Server) userBlock(w http.ResponseWriter, r *http.Request, d dataset.Info) {
+	src, apiErr := s.authenticate(r, d)
 	if apiErr != nil {
 		apiErr.write(w)
 		return
 	}
 	result := []byte("null") // not blocked
-	if t := src.tables["user_block"]; t != nil {
+	if t := src.tables[d.Name]; t != nil {
 		userID := r.PathValue("userId")
 		if !t.coversPlayer(userID) {
 			errPlayerNotCovered(t, userID).write(w)
 			return
 		}
 		if rec := t.activeBlock(userID); rec != nil {
-			result = marshal(v1Record(rec))
+			result = marshal(v1Record(rec, d.JSDates))
 		}
 	}
 	body := make([]byte, 0, len(result)+32)
@@ -275,17 +281,14 @@ func (s *Server) userBlock(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, append(body, '}'))
 }
 
-// v1TimeFields are the user_block fields the v1 API writes as JavaScript dates.
-var v1TimeFields = []string{"startedAt", "endedAt", "createdAt", "updatedAt", "deletedAt"}
-
 // v1Record returns a copy of a stored user_block record with its RFC 3339
-// times written back the way the v1 API writes them.
-func v1Record(rec map[string]any) map[string]any {
+// times in fields written back the way the v1 API writes them.
+func v1Record(rec map[string]any, fields []string) map[string]any {
 	out := make(map[string]any, len(rec))
 	for k, v := range rec {
 		out[k] = v
 	}
-	for _, k := range v1TimeFields {
+	for _, k := range fields {
 		if s, ok := out[k].(string); ok {
 			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 				out[k] = jsDateString(t)
@@ -314,14 +317,15 @@ func zoneName(t time.Time) string {
 	return t.Format("GMT-07:00")
 }
 
-// chatMember answers GET /v1/api/members/{userId}.
-func (s *Server) chatMember(w http.ResponseWriter, r *http.Request) {
-	src, apiErr := s.authenticate(r, kindChat, "", false)
+// chatMember answers the per-player endpoint of d with the record itself
+// (dataset.ObjectAnswer), Chat's GET /v1/api/members/{userId}.
+func (s *Server) chatMember(w http.ResponseWriter, r *http.Request, d dataset.Info) {
+	src, apiErr := s.authenticate(r, d)
 	if apiErr != nil {
 		apiErr.write(w)
 		return
 	}
-	if t := src.tables["chat_members"]; t != nil {
+	if t := src.tables[d.Name]; t != nil {
 		userID := r.PathValue("userId")
 		if !t.coversPlayer(userID) {
 			errPlayerNotCovered(t, userID).write(w)

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/dataset"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/fetch/sandbox/sandboxtest"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 func TestList(t *testing.T) {
@@ -104,15 +106,26 @@ func TestListRecordsAsStored(t *testing.T) {
 }
 
 func TestListDefaultPerPage(t *testing.T) {
-	f := fetch.SnapshotFile{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}}
+	f := snapshot.File{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}}
 	for i := range 25 {
 		f.Records = append(f.Records, map[string]any{"id": fmt.Sprintf("l%02d", i)})
 	}
-	s := sandbox.NewTestServer(t, sandbox.Options{Data: writeSnapshot(t, []fetch.SnapshotFile{f}), APIKey: testKey})
+	s := sandboxtest.New(t, sandbox.Options{Data: writeSnapshot(t, []snapshot.File{f}), APIKey: testKey})
 	for _, option := range []string{"", `{}`, `{"offset":0}`} {
 		a := get(t, s.URL(), "/v2/linkings", listQuery("{}", "", option), gamepotHeaders("gamepot.main"))
 		if got := ids(t, a.body); len(got) != 20 || got[0] != "l00" {
 			t.Errorf("option %q: %d records from %v, want 20 from l00", option, len(got), got)
+		}
+	}
+}
+
+// TestDatasetCountShapes holds each list dataset's default count shape, in
+// the dataset table, to the shapes the sandbox can give: a misspelt one
+// would silently answer {"count":N}.
+func TestDatasetCountShapes(t *testing.T) {
+	for _, d := range dataset.All() {
+		if d.List() && !slices.Contains(sandbox.CountShapes, d.CountShape) {
+			t.Errorf("dataset %s: count shape %q is not one of %v", d.Name, d.CountShape, sandbox.CountShapes)
 		}
 	}
 }

@@ -10,8 +10,8 @@
 // scripted faults) makes the client's retries testable.
 //
 // It is modelled on net/http/httptest: NewServer starts a real server on
-// 127.0.0.1, NewTestServer also closes it when the test ends, and Serve runs
-// it for `gpaudit sandbox`, refusing any address that is not loopback.
+// 127.0.0.1 (sandboxtest.New also closes it when the test ends), and Serve
+// runs it for `gpaudit sandbox`, refusing any address that is not loopback.
 //
 // # Answers
 //
@@ -64,10 +64,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
-	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // Options configure a Server.
@@ -111,9 +110,11 @@ type Server struct {
 	sources    map[string]*source
 	views      viewCache
 	mux        *http.ServeMux
-	limiter    *limiter // nil when there is no rate limit
-	faults     faultState
-	stats      statsState
+	// languagePatterns are the endpoints whose accept-language the log shows.
+	languagePatterns map[string]bool
+	limiter          *limiter // nil when there is no rate limit
+	faults           faultState
+	stats            statsState
 
 	// done is closed by Close and when Serve stops: answers still waiting
 	// (latency, FaultHang) are then dropped instead of holding shutdown up.
@@ -199,18 +200,6 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	go srv.Serve(ln) // ends with ErrServerClosed when Close is called
 	return s, nil
-}
-
-// NewTestServer is NewServer for tests: it fails t when the server cannot
-// start and closes the server when t ends.
-func NewTestServer(t testing.TB, opts Options) *Server {
-	t.Helper()
-	s, err := NewServer(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
 }
 
 // start records srv and ln as the Server's one listener.
@@ -351,7 +340,7 @@ func (w logWriter) Write(p []byte) (int, error) {
 // loadSources reads every data file of the snapshot at dir, so that a
 // damaged file stops the sandbox at start rather than failing requests.
 func loadSources(dir string) (map[string]*source, error) {
-	snap, err := fetch.OpenSnapshot(dir)
+	snap, err := snapshot.Open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +355,7 @@ func loadSources(dir string) (map[string]*source, error) {
 			src = newSource(f.Source)
 			sources[f.Source] = src
 		}
-		src.tables[f.Dataset] = newTable(f.Source, f, records)
+		src.tables[f.Dataset] = newTable(snap, f, records)
 	}
 	return sources, nil
 }

@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
+	"github.com/gpaudit/gpaudit/fetch/sandbox/sandboxtest"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 const testKey = "sandbox-test-key"
@@ -72,10 +73,10 @@ var fixtureUsers = []string{"u1", "u2", "u3", "u4", "u5", "nobody"}
 // member request is covered.
 func writeFixture(t testing.TB) string {
 	t.Helper()
-	var files []fetch.SnapshotFile
+	var files []snapshot.File
 	for src, datasets := range fixture {
 		for name, lines := range datasets {
-			f := fetch.SnapshotFile{Source: src, Dataset: name, Filters: []map[string]any{{}}}
+			f := snapshot.File{Source: src, Dataset: name, Filters: []map[string]any{{}}}
 			if name == "user_block" {
 				f.Filters, f.Users = nil, fixtureUsers
 			}
@@ -88,11 +89,11 @@ func writeFixture(t testing.TB) string {
 	return writeSnapshot(t, files)
 }
 
-func writeSnapshot(t testing.TB, files []fetch.SnapshotFile) string {
+func writeSnapshot(t testing.TB, files []snapshot.File) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "snap")
-	opts := fetch.WriteOptions{CreatedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), ToolVersion: "test"}
-	if err := fetch.WriteSnapshot(dir, opts, files); err != nil {
+	opts := snapshot.WriteOptions{CreatedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), ToolVersion: "test"}
+	if err := snapshot.Write(dir, opts, files); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -116,7 +117,7 @@ func startFixture(t *testing.T, opts sandbox.Options) *sandbox.Server {
 	if opts.APIKey == "" {
 		opts.APIKey = testKey
 	}
-	return sandbox.NewTestServer(t, opts)
+	return sandboxtest.New(t, opts)
 }
 
 // Headers for each API, complete and right.
@@ -243,9 +244,9 @@ func TestNewRejectsDamagedSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := sandbox.New(sandbox.Options{Data: dir, APIKey: testKey})
-	var corrupt *fetch.CorruptSnapshotError
+	var corrupt *snapshot.CorruptError
 	if !errors.As(err, &corrupt) {
-		t.Fatalf("New = %v, want a CorruptSnapshotError", err)
+		t.Fatalf("New = %v, want a snapshot.CorruptError", err)
 	}
 }
 

@@ -73,7 +73,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 var (
@@ -100,19 +100,19 @@ func run(out, watchlist string) error {
 	if err := d.verify(); err != nil {
 		return fmt.Errorf("generated data breaks its own plan: %w", err)
 	}
-	if _, err := os.Stat(filepath.Join(out, fetch.ManifestName)); err == nil {
+	if _, err := os.Stat(filepath.Join(out, snapshot.ManifestName)); err == nil {
 		if err := os.RemoveAll(out); err != nil {
 			return err
 		}
 	}
-	opts := fetch.WriteOptions{CreatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ToolVersion: "0.1.0"}
-	files := []fetch.SnapshotFile{
+	opts := snapshot.WriteOptions{CreatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ToolVersion: "0.1.0"}
+	files := []snapshot.File{
 		{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: d.linkings},
 		{Source: "gamepot.main", Dataset: "memberblock", Filters: []map[string]any{{}}, Records: d.blocks},
 		{Source: "gamepot.main", Dataset: "user_block", Users: d.watchlist, Records: d.userBlocks},
 		{Source: "ncloud_chat.main", Dataset: "chat_members", Filters: []map[string]any{{}}, Records: d.members},
 	}
-	if err := fetch.WriteSnapshot(out, opts, files); err != nil {
+	if err := snapshot.Write(out, opts, files); err != nil {
 		return err
 	}
 	if watchlist != "" {

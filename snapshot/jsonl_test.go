@@ -1,4 +1,4 @@
-package fetch
+package snapshot
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package fetch
+package snapshot
 
 import (
 	"context"
@@ -43,15 +43,15 @@ func benchLinkings(n int) []map[string]any {
 // one filtered cohort from it: read, hash, parse and filter.
 func BenchmarkSnapshotLoad100k(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "snap")
-	files := []SnapshotFile{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: benchLinkings(100_000)}}
-	if err := WriteSnapshot(dir, WriteOptions{ToolVersion: "bench"}, files); err != nil {
+	files := []File{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: benchLinkings(100_000)}}
+	if err := Write(dir, WriteOptions{ToolVersion: "bench"}, files); err != nil {
 		b.Fatal(err)
 	}
 	c := &config.Cohort{Name: "google", Source: "gamepot.main", Dataset: "linkings", Filter: map[string]any{"provider": "google"}}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		snap, err := OpenSnapshot(dir)
+		snap, err := Open(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,10 @@
-package fetch
+// Package snapshot is the snapshot folder format that `gpaudit fetch` and
+// --save-snapshot write, `check --snapshot` reads and the sandbox serves:
+// a manifest of what was fetched beside one JSON-lines file per source and
+// dataset (SPEC.md, "Snapshots"). It belongs to none of its users, so that
+// all of them read, write and judge coverage by the same rules: data that
+// was not fetched is never taken as absent.
+package snapshot
 
 import (
 	"bytes"
@@ -18,13 +24,16 @@ import (
 	"github.com/gpaudit/gpaudit/dataset"
 )
 
-// ManifestName is the file, at the top of a snapshot folder, that lists its data files.
+// ManifestName is the file, at the top of a snapshot folder, that lists its
+// data files; a folder without one is no snapshot.
 const ManifestName = "manifest.json"
 
-// SnapshotSchemaVersion is the manifest schema_version this package reads and writes.
-const SnapshotSchemaVersion = 1
+// SchemaVersion is the manifest schema_version this package reads and
+// writes: a snapshot of another version is refused rather than misread.
+const SchemaVersion = 1
 
-// Manifest is the content of a snapshot's manifest.json.
+// Manifest is the content of a snapshot's manifest.json: the evidence of
+// what the snapshot holds and when it was taken.
 type Manifest struct {
 	SchemaVersion int            `json:"schema_version"`
 	CreatedAt     string         `json:"created_at"`
@@ -55,11 +64,11 @@ type ManifestFile struct {
 type Snapshot struct {
 	dir      string
 	manifest Manifest
-	files    map[string]*snapshotFile // by source + "/" + dataset
+	files    map[string]*dataFile // by source + "/" + dataset
 }
 
-// snapshotFile is one data file and, once loaded, its records.
-type snapshotFile struct {
+// dataFile is one data file and, once loaded, its records.
+type dataFile struct {
 	entry ManifestFile
 	info  dataset.Info
 	path  string // on disk, for reading and for error messages
@@ -70,10 +79,10 @@ type snapshotFile struct {
 	err     error
 }
 
-// OpenSnapshot reads and checks the manifest of the snapshot folder dir.
-// The data files are only checked (sha256, record count, syntax) when a
-// cohort first reads them.
-func OpenSnapshot(dir string) (*Snapshot, error) {
+// Open reads and checks the manifest of the snapshot folder dir. The data
+// files are only checked (sha256, record count, syntax) when a cohort first
+// reads them, so that a run needing one file does not pay for all.
+func Open(dir string) (*Snapshot, error) {
 	manifestPath := filepath.Join(dir, ManifestName)
 	data, err := os.ReadFile(manifestPath)
 	if err != nil {
@@ -89,9 +98,9 @@ func OpenSnapshot(dir string) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open snapshot: %s: %w", manifestPath, err)
 	}
-	s := &Snapshot{dir: dir, manifest: m, files: make(map[string]*snapshotFile, len(m.Files))}
+	s := &Snapshot{dir: dir, manifest: m, files: make(map[string]*dataFile, len(m.Files))}
 	for i, e := range m.Files {
-		f, err := newSnapshotFile(dir, e)
+		f, err := newDataFile(dir, e)
 		if err != nil {
 			return nil, fmt.Errorf("open snapshot: %s: files[%d]: %w", manifestPath, i, err)
 		}
@@ -115,13 +124,13 @@ func decodeManifest(data []byte) (Manifest, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return Manifest{}, errors.New("decode: unexpected data after the manifest object")
 	}
-	if m.SchemaVersion != SnapshotSchemaVersion {
-		return Manifest{}, fmt.Errorf("schema_version is %d, this gpaudit reads %d", m.SchemaVersion, SnapshotSchemaVersion)
+	if m.SchemaVersion != SchemaVersion {
+		return Manifest{}, fmt.Errorf("schema_version is %d, this gpaudit reads %d", m.SchemaVersion, SchemaVersion)
 	}
 	return m, nil
 }
 
-func newSnapshotFile(dir string, e ManifestFile) (*snapshotFile, error) {
+func newDataFile(dir string, e ManifestFile) (*dataFile, error) {
 	info, err := checkFileIdentity(e.Source, e.Dataset)
 	if err != nil {
 		return nil, err
@@ -132,13 +141,13 @@ func newSnapshotFile(dir string, e ManifestFile) (*snapshotFile, error) {
 	if !filepath.IsLocal(local) {
 		return nil, fmt.Errorf("path %q is not inside the snapshot folder", e.Path)
 	}
-	if len(e.Filters) > 0 && !info.List {
+	if len(e.Filters) > 0 && !info.List() {
 		return nil, fmt.Errorf("%s has filters but dataset %s has no list endpoint", e.Path, e.Dataset)
 	}
-	if len(e.Users) > 0 && !info.PerPlayer {
+	if len(e.Users) > 0 && !info.PerPlayer() {
 		return nil, fmt.Errorf("%s has users but dataset %s is not read per player", e.Path, e.Dataset)
 	}
-	f := &snapshotFile{entry: e, info: info, path: filepath.Join(dir, local)}
+	f := &dataFile{entry: e, info: info, path: filepath.Join(dir, local)}
 	if len(e.Users) > 0 {
 		f.users = make(map[string]struct{}, len(e.Users))
 		for _, u := range e.Users {
@@ -168,7 +177,8 @@ func (s *Snapshot) Manifest() Manifest { return s.manifest }
 
 // Records returns every record of the file for source and dataset, in file
 // order, or an error when the snapshot has no such file or it is damaged.
-// The sandbox serves these; cohorts go through Cohort, which checks coverage.
+// The sandbox serves these, asking Covers first; cohorts go through Cohort,
+// which does both.
 func (s *Snapshot) Records(ctx context.Context, source, datasetName string) ([]map[string]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -181,13 +191,10 @@ func (s *Snapshot) Records(ctx context.Context, source, datasetName string) ([]m
 }
 
 // Cohort serves one cohort from the snapshot, but only when the snapshot
-// covers it: data that was not fetched is never taken as absent.
-//
-// With users == nil the cohort is a list cohort, covered when some fetched
-// filter is a subset of c.Filter; it gets the records matching c.Filter.
-// Otherwise it is a per-player cohort, covered when every id in users was
-// looked up or some fetched filter is a subset of c.Filter; it gets the
-// records of those players that match c.Filter. Records keep file order.
+// covers it (see Covers): data that was not fetched is never taken as
+// absent. A list cohort (users == nil) gets the records matching c.Filter;
+// a per-player cohort the records of users that match c.Filter. Records
+// keep file order.
 func (s *Snapshot) Cohort(ctx context.Context, c *config.Cohort, users []string) ([]map[string]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -196,15 +203,8 @@ func (s *Snapshot) Cohort(ctx context.Context, c *config.Cohort, users []string)
 	if err != nil {
 		return nil, err
 	}
-	if !f.filterCovers(c.Filter) {
-		if users == nil {
-			return nil, fmt.Errorf("snapshot %s does not cover filter %s of %s/%s: fetched filters %s",
-				s.dir, filterText(c.Filter), c.Source, c.Dataset, filtersText(f.entry.Filters))
-		}
-		if missing := f.notLookedUp(users); len(missing) > 0 {
-			return nil, fmt.Errorf("snapshot %s did not look up %d of %d players in %s/%s (first: %s)",
-				s.dir, len(missing), len(users), c.Source, c.Dataset, strings.Join(firstFew(missing, 3), ", "))
-		}
+	if err := f.covers(s.dir, c.Filter, users); err != nil {
+		return nil, err
 	}
 
 	all, err := f.load()
@@ -234,7 +234,30 @@ func (s *Snapshot) Cohort(ctx context.Context, c *config.Cohort, users []string)
 	return out, nil
 }
 
-func (s *Snapshot) file(source, datasetName string) (*snapshotFile, error) {
+// Covers returns nil when the snapshot holds every record of source and
+// dataset that matches filter (and, for a per-player request, belongs to
+// one of users), and otherwise an error naming what is missing. It is the
+// one rule for serving from a snapshot: Cohort applies it offline and the
+// sandbox to every request, so that an answer built from a snapshot never
+// presents records that were not fetched, or their absence, as the API's.
+//
+// With users == nil the request is a list, covered when some fetched filter
+// is a subset of filter: every key of the fetched filter is in filter with
+// an equal value. A key the fetched filter has and filter lacks is never
+// taken as null there, since {"deletedAt":null} fetched only part of what
+// {} asks for. With users != nil the request is per player, covered as a
+// list is or when every one of users was looked up; a per-player request
+// that carries no filter of its own passes nil, which only the fetched
+// filter {} covers.
+func (s *Snapshot) Covers(source, datasetName string, filter map[string]any, users []string) error {
+	f, err := s.file(source, datasetName)
+	if err != nil {
+		return err
+	}
+	return f.covers(s.dir, filter, users)
+}
+
+func (s *Snapshot) file(source, datasetName string) (*dataFile, error) {
 	f, ok := s.files[source+"/"+datasetName]
 	if !ok {
 		return nil, fmt.Errorf("snapshot %s has no %s/%s data", s.dir, source, datasetName)
@@ -242,37 +265,40 @@ func (s *Snapshot) file(source, datasetName string) (*snapshotFile, error) {
 	return f, nil
 }
 
-// filterCovers reports whether some fetched filter is a subset of filter,
-// that is, whether every record matching filter was fetched.
-func (f *snapshotFile) filterCovers(filter map[string]any) bool {
+// covers applies Covers to the file; dir names the snapshot in errors.
+func (f *dataFile) covers(dir string, filter map[string]any, users []string) error {
 	for _, fetched := range f.entry.Filters {
 		if filterSubset(fetched, filter) {
-			return true
+			return nil
 		}
 	}
-	return false
-}
-
-// filterSubset reports whether every key of sub is in super with an equal value.
-func filterSubset(sub, super map[string]any) bool {
-	for k, v := range sub {
-		sv, ok := super[k]
-		if !ok || !valueEqual(v, sv) {
-			return false
-		}
+	e := f.entry
+	if users == nil {
+		return fmt.Errorf("snapshot %s does not cover filter %s of %s/%s: fetched filters %s",
+			dir, filterText(filter), e.Source, e.Dataset, filtersText(e.Filters))
 	}
-	return true
-}
-
-// notLookedUp returns the ids of users that were not looked up, in the order given.
-func (f *snapshotFile) notLookedUp(users []string) []string {
 	var missing []string
 	for _, u := range users {
 		if _, ok := f.users[u]; !ok {
 			missing = append(missing, u)
 		}
 	}
-	return missing
+	if len(missing) > 0 {
+		return fmt.Errorf("snapshot %s did not look up %d of %d players in %s/%s (first: %s)",
+			dir, len(missing), len(users), e.Source, e.Dataset, strings.Join(firstFew(missing, 3), ", "))
+	}
+	return nil
+}
+
+// filterSubset reports whether every key of sub is in super with an equal value.
+func filterSubset(sub, super map[string]any) bool {
+	for k, v := range sub {
+		sv, ok := super[k]
+		if !ok || !ValueEqual(v, sv) {
+			return false
+		}
+	}
+	return true
 }
 
 func firstFew(ids []string, n int) []string {
@@ -306,37 +332,37 @@ func filtersText(filters []map[string]any) string {
 }
 
 // load reads, verifies and parses the file once; later calls share the result.
-func (f *snapshotFile) load() ([]map[string]any, error) {
+func (f *dataFile) load() ([]map[string]any, error) {
 	f.once.Do(func() {
 		f.records, f.err = f.read()
 	})
 	return f.records, f.err
 }
 
-// CorruptSnapshotError is a snapshot data file that cannot be trusted: it
-// cannot be read, does not match its manifest entry, or is not valid JSONL.
-// Unlike a cohort the snapshot does not cover, it means the evidence itself
-// is damaged, which callers may want to treat as fatal.
-type CorruptSnapshotError struct {
+// CorruptError is a snapshot data file that cannot be trusted: it cannot be
+// read, does not match its manifest entry, or is not valid JSONL. Unlike a
+// cohort the snapshot does not cover, it means the evidence itself is
+// damaged, which callers may want to treat as fatal.
+type CorruptError struct {
 	Path string // the data file
 	Err  error  // what is wrong; its text names Path
 }
 
 // Error returns the cause's text, which already names the file.
-func (e *CorruptSnapshotError) Error() string { return e.Err.Error() }
+func (e *CorruptError) Error() string { return e.Err.Error() }
 
 // Unwrap gives the cause, e.g. an fs.PathError when the file is unreadable.
-func (e *CorruptSnapshotError) Unwrap() error { return e.Err }
+func (e *CorruptError) Unwrap() error { return e.Err }
 
-func (f *snapshotFile) read() ([]map[string]any, error) {
+func (f *dataFile) read() ([]map[string]any, error) {
 	records, err := f.readUnchecked()
 	if err != nil {
-		return nil, &CorruptSnapshotError{Path: f.path, Err: err}
+		return nil, &CorruptError{Path: f.path, Err: err}
 	}
 	return records, nil
 }
 
-func (f *snapshotFile) readUnchecked() ([]map[string]any, error) {
+func (f *dataFile) readUnchecked() ([]map[string]any, error) {
 	text, sum, err := readHashed(f.path)
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot file: %w", err)

@@ -1,4 +1,4 @@
-package fetch
+package snapshot
 
 import (
 	"bufio"
@@ -16,15 +16,17 @@ import (
 	"time"
 )
 
-// WriteOptions are the manifest fields that do not come from the data.
+// WriteOptions are the manifest fields that do not come from the data: the
+// caller owns the clock and the version, so that output is deterministic.
 type WriteOptions struct {
 	// CreatedAt is the run's clock; it is written in UTC as RFC 3339.
 	CreatedAt   time.Time
 	ToolVersion string
 }
 
-// SnapshotFile is what was fetched for one source and dataset.
-type SnapshotFile struct {
+// File is what was fetched for one source and dataset: the records and
+// what was asked to get them, which a manifest entry must record.
+type File struct {
 	Source  string // source ID, e.g. "gamepot.main"
 	Dataset string
 	// Records are written in the order given, one per line.
@@ -37,8 +39,8 @@ type SnapshotFile struct {
 	Users   []string
 }
 
-// WriteSnapshot writes files as a snapshot folder at dir: dir/manifest.json
-// and dir/<source>/<dataset>.jsonl.
+// Write writes files as a snapshot folder at dir: dir/manifest.json and
+// dir/<source>/<dataset>.jsonl.
 //
 // dir must not exist or be an empty directory: a snapshot is evidence, so an
 // earlier one is never overwritten or mixed with a new one. The folder is
@@ -47,16 +49,16 @@ type SnapshotFile struct {
 // filters and users are sorted and de-duplicated, records are compact JSON
 // with sorted keys. Because snapshots hold player data, the folder and its
 // files are readable by their owner only.
-func WriteSnapshot(dir string, opts WriteOptions, files []SnapshotFile) (err error) {
+func Write(dir string, opts WriteOptions, files []File) (err error) {
 	dir = filepath.Clean(dir) // "snap/" must not make "snap" the parent
 	files = slices.Clone(files)
-	slices.SortFunc(files, func(a, b SnapshotFile) int {
+	slices.SortFunc(files, func(a, b File) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Dataset, b.Dataset))
 	})
-	if err := checkSnapshotFiles(files); err != nil {
+	if err := checkFiles(files); err != nil {
 		return fmt.Errorf("write snapshot %s: %w", dir, err)
 	}
-	replaceEmpty, err := checkSnapshotTarget(dir)
+	replaceEmpty, err := checkTarget(dir)
 	if err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
@@ -77,13 +79,13 @@ func WriteSnapshot(dir string, opts WriteOptions, files []SnapshotFile) (err err
 	}()
 
 	m := Manifest{
-		SchemaVersion: SnapshotSchemaVersion,
+		SchemaVersion: SchemaVersion,
 		CreatedAt:     opts.CreatedAt.UTC().Format(time.RFC3339),
 		ToolVersion:   opts.ToolVersion,
 		Files:         make([]ManifestFile, 0, len(files)),
 	}
 	for _, f := range files {
-		entry, err := writeSnapshotFile(tmp, f)
+		entry, err := writeDataFile(tmp, f)
 		if err != nil {
 			return fmt.Errorf("write snapshot %s: %s/%s: %w", dir, f.Source, f.Dataset, err)
 		}
@@ -109,7 +111,7 @@ func WriteSnapshot(dir string, opts WriteOptions, files []SnapshotFile) (err err
 	return nil
 }
 
-func checkSnapshotFiles(files []SnapshotFile) error {
+func checkFiles(files []File) error {
 	for i, f := range files {
 		info, err := checkFileIdentity(f.Source, f.Dataset)
 		if err != nil {
@@ -121,19 +123,19 @@ func checkSnapshotFiles(files []SnapshotFile) error {
 		if i > 0 && files[i-1].Source == f.Source && files[i-1].Dataset == f.Dataset {
 			return fmt.Errorf("%s/%s is given twice", f.Source, f.Dataset)
 		}
-		if len(f.Filters) > 0 && !info.List {
+		if len(f.Filters) > 0 && !info.List() {
 			return fmt.Errorf("%s/%s has filters but the dataset has no list endpoint", f.Source, f.Dataset)
 		}
-		if len(f.Users) > 0 && !info.PerPlayer {
+		if len(f.Users) > 0 && !info.PerPlayer() {
 			return fmt.Errorf("%s/%s has users but the dataset is not read per player", f.Source, f.Dataset)
 		}
 	}
 	return nil
 }
 
-// checkSnapshotTarget reports whether dir is an empty directory to replace,
+// checkTarget reports whether dir is an empty directory to replace,
 // or an error when it exists and is anything else.
-func checkSnapshotTarget(dir string) (bool, error) {
+func checkTarget(dir string) (bool, error) {
 	st, err := os.Lstat(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -154,8 +156,8 @@ func checkSnapshotTarget(dir string) (bool, error) {
 	return true, nil
 }
 
-// writeSnapshotFile writes one data file under root and returns its manifest entry.
-func writeSnapshotFile(root string, f SnapshotFile) (ManifestFile, error) {
+// writeDataFile writes one data file under root and returns its manifest entry.
+func writeDataFile(root string, f File) (ManifestFile, error) {
 	entry := ManifestFile{
 		Source:  f.Source,
 		Dataset: f.Dataset,

@@ -1,4 +1,4 @@
-package fetch
+package snapshot
 
 import (
 	"context"
@@ -48,7 +48,7 @@ func member(id string, online bool) map[string]any {
 func testSnapshot(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "snap")
-	err := WriteSnapshot(dir, WriteOptions{CreatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ToolVersion: "test"}, []SnapshotFile{
+	err := Write(dir, WriteOptions{CreatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ToolVersion: "test"}, []File{
 		{
 			Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}},
 			Records: []map[string]any{linking("L1", "p1", "google"), linking("L2", "p2", "apple"), linking("L3", "p3", "google")},
@@ -86,7 +86,7 @@ func ids(records []map[string]any) []string {
 
 func TestSnapshotCohortCoverage(t *testing.T) {
 	dir := testSnapshot(t)
-	snap, err := OpenSnapshot(dir)
+	snap, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,9 +308,9 @@ func TestOpenSnapshotErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := tt.dir(t)
-			_, err := OpenSnapshot(dir)
+			_, err := Open(dir)
 			if err == nil {
-				t.Fatal("OpenSnapshot succeeded")
+				t.Fatal("Open succeeded")
 			}
 			for _, want := range tt.wantErrs {
 				if !strings.Contains(err.Error(), want) {
@@ -374,7 +374,7 @@ func TestSnapshotFileErrors(t *testing.T) {
 				entry = linkingsEntry(tt.body, strings.Count(tt.body, "\n"))
 			}
 			dir := rawSnapshot(t, entry, map[string]string{"gamepot.main/linkings.jsonl": tt.body})
-			snap, err := OpenSnapshot(dir)
+			snap, err := Open(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -385,9 +385,9 @@ func TestSnapshotFileErrors(t *testing.T) {
 				if err == nil || !strings.HasSuffix(err.Error(), want) {
 					t.Fatalf("error = %v, want it to end with %q", err, want)
 				}
-				var corrupt *CorruptSnapshotError
+				var corrupt *CorruptError
 				if !errors.As(err, &corrupt) || corrupt.Path != filepath.Join(dir, "gamepot.main", "linkings.jsonl") {
-					t.Errorf("error %v is not a CorruptSnapshotError for the file", err)
+					t.Errorf("error %v is not a CorruptError for the file", err)
 				}
 			}
 		})
@@ -397,7 +397,7 @@ func TestSnapshotFileErrors(t *testing.T) {
 func TestSnapshotWithoutFinalNewline(t *testing.T) {
 	body := `{"id":"L1","user_id":"p1"}` + "\r\n" + `{"id":"L2","user_id":"p2"}`
 	dir := rawSnapshot(t, linkingsEntry(body, 2), map[string]string{"gamepot.main/linkings.jsonl": body})
-	snap, err := OpenSnapshot(dir)
+	snap, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +413,7 @@ func TestSnapshotWithoutFinalNewline(t *testing.T) {
 // TestSnapshotConcurrentCohorts runs under -race: cohorts of one file are
 // served at once while the file is loaded once.
 func TestSnapshotConcurrentCohorts(t *testing.T) {
-	snap, err := OpenSnapshot(testSnapshot(t))
+	snap, err := Open(testSnapshot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +439,7 @@ func TestSnapshotConcurrentCohorts(t *testing.T) {
 
 func TestSnapshotReadsEachFileOnce(t *testing.T) {
 	dir := testSnapshot(t)
-	snap, err := OpenSnapshot(dir)
+	snap, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package fetch
+package snapshot
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 // MatchFilter reports whether record matches filter the way the APIs' list
 // endpoints match it: every key of filter must hold an equal JSON value in
 // record (exact, full-value match; a nil or empty filter matches everything).
+// Snapshot cohorts, the sandbox and the client's check of list answers all
+// filter with it, so that a cohort gets the same records from each.
 //
 // Values compare as JSON: numbers by their decimal value (json.Number "1"
 // equals "1.0" and "1e0"), objects and arrays deeply, and a string never
@@ -25,16 +27,18 @@ func MatchFilter(record, filter map[string]any) bool {
 			}
 			continue
 		}
-		if !valueEqual(got, want) {
+		if !ValueEqual(got, want) {
 			return false
 		}
 	}
 	return true
 }
 
-// valueEqual reports whether two plain JSON values (as decoded with
-// json.Number) are equal as JSON.
-func valueEqual(a, b any) bool {
+// ValueEqual reports whether two plain JSON values (as decoded with
+// json.Number) are equal as JSON, the comparison MatchFilter makes. Whoever
+// else compares records (the client, telling apart records that have no
+// id) uses it too, so that no two parts of gpaudit disagree on equality.
+func ValueEqual(a, b any) bool {
 	switch x := a.(type) {
 	case nil:
 		return b == nil
@@ -55,7 +59,7 @@ func valueEqual(a, b any) bool {
 		}
 		for k, xv := range x {
 			yv, ok := y[k]
-			if !ok || !valueEqual(xv, yv) {
+			if !ok || !ValueEqual(xv, yv) {
 				return false
 			}
 		}
@@ -66,7 +70,7 @@ func valueEqual(a, b any) bool {
 			return false
 		}
 		for i := range x {
-			if !valueEqual(x[i], y[i]) {
+			if !ValueEqual(x[i], y[i]) {
 				return false
 			}
 		}

@@ -1,4 +1,4 @@
-package fetch
+package snapshot
 
 import (
 	"bytes"
@@ -31,8 +31,8 @@ func updateGolden() bool {
 var writeOpts = WriteOptions{CreatedAt: time.Date(2026, 11, 1, 9, 0, 0, 0, time.FixedZone("KST", 9*3600)), ToolVersion: "0.1.0"}
 
 // sampleFiles covers the value kinds a snapshot must carry through unchanged.
-func sampleFiles() []SnapshotFile {
-	return []SnapshotFile{
+func sampleFiles() []File {
+	return []File{
 		{
 			Source: "ncloud_chat.main", Dataset: "chat_members", Filters: []map[string]any{{}},
 			Users: []string{"p2", "p1", "p2"},
@@ -53,7 +53,7 @@ func sampleFiles() []SnapshotFile {
 
 func TestWriteSnapshotGolden(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "snap")
-	if err := WriteSnapshot(dir, writeOpts, sampleFiles()); err != nil {
+	if err := Write(dir, writeOpts, sampleFiles()); err != nil {
 		t.Fatal(err)
 	}
 	got := readTree(t, dir)
@@ -102,10 +102,10 @@ func readTree(t *testing.T, dir string) map[string]string {
 func TestWriteSnapshotRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "snap")
 	files := sampleFiles()
-	if err := WriteSnapshot(dir, writeOpts, files); err != nil {
+	if err := Write(dir, writeOpts, files); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := OpenSnapshot(dir)
+	snap, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestWriteSnapshotRoundTrip(t *testing.T) {
 func TestWriteSnapshotDeterministic(t *testing.T) {
 	a := filepath.Join(t.TempDir(), "a")
 	b := filepath.Join(t.TempDir(), "b")
-	if err := WriteSnapshot(a, writeOpts, sampleFiles()); err != nil {
+	if err := Write(a, writeOpts, sampleFiles()); err != nil {
 		t.Fatal(err)
 	}
 	// The same data handed over in another order.
@@ -140,7 +140,7 @@ func TestWriteSnapshotDeterministic(t *testing.T) {
 	files[0], files[2] = files[2], files[0]
 	files[1].Filters[0], files[1].Filters[2] = files[1].Filters[2], files[1].Filters[0]
 	files[2].Users = []string{"p1", "p2"}
-	if err := WriteSnapshot(b, writeOpts, files); err != nil {
+	if err := Write(b, writeOpts, files); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(readTree(t, a), readTree(t, b)); diff != "" {
@@ -155,7 +155,7 @@ func TestWriteSnapshotFailures(t *testing.T) {
 	tests := []struct {
 		name    string
 		prepare func(t *testing.T, dir string) // lay out dir beforehand
-		files   []SnapshotFile
+		files   []File
 		wantErr string
 	}{
 		{
@@ -165,7 +165,7 @@ func TestWriteSnapshotFailures(t *testing.T) {
 		},
 		{
 			name:    "a nil record",
-			files:   []SnapshotFile{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: []map[string]any{nil}}},
+			files:   []File{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: []map[string]any{nil}}},
 			wantErr: "gamepot.main/linkings: record 0 is nil",
 		},
 		{
@@ -185,7 +185,7 @@ func TestWriteSnapshotFailures(t *testing.T) {
 		},
 		{
 			name: "the same source and dataset twice",
-			files: []SnapshotFile{
+			files: []File{
 				{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}},
 				{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{"provider": "google"}}},
 			},
@@ -193,22 +193,22 @@ func TestWriteSnapshotFailures(t *testing.T) {
 		},
 		{
 			name:    "filters on a per-player dataset",
-			files:   []SnapshotFile{{Source: "gamepot.main", Dataset: "user_block", Filters: []map[string]any{{}}}},
+			files:   []File{{Source: "gamepot.main", Dataset: "user_block", Filters: []map[string]any{{}}}},
 			wantErr: "gamepot.main/user_block has filters but the dataset has no list endpoint",
 		},
 		{
 			name:    "users on a list dataset",
-			files:   []SnapshotFile{{Source: "gamepot.main", Dataset: "linkings", Users: []string{"p1"}}},
+			files:   []File{{Source: "gamepot.main", Dataset: "linkings", Users: []string{"p1"}}},
 			wantErr: "gamepot.main/linkings has users but the dataset is not read per player",
 		},
 		{
 			name:    "a source that is not a folder name",
-			files:   []SnapshotFile{{Source: "gamepot.../x", Dataset: "linkings"}},
+			files:   []File{{Source: "gamepot.../x", Dataset: "linkings"}},
 			wantErr: `source "gamepot.../x" cannot name a folder`,
 		},
 		{
 			name:    "an unknown dataset",
-			files:   []SnapshotFile{{Source: "gamepot.main", Dataset: "friends"}},
+			files:   []File{{Source: "gamepot.main", Dataset: "friends"}},
 			wantErr: `unknown dataset "friends"`,
 		},
 	}
@@ -220,7 +220,7 @@ func TestWriteSnapshotFailures(t *testing.T) {
 				tt.prepare(t, dir)
 			}
 			before := readTree(t, parent)
-			err := WriteSnapshot(dir, writeOpts, tt.files)
+			err := Write(dir, writeOpts, tt.files)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
 			}
@@ -238,10 +238,10 @@ func TestWriteSnapshotFailures(t *testing.T) {
 
 func TestWriteSnapshotIntoEmptyFolder(t *testing.T) {
 	dir := t.TempDir() // exists, empty
-	if err := WriteSnapshot(dir+string(filepath.Separator), writeOpts, sampleFiles()); err != nil {
+	if err := Write(dir+string(filepath.Separator), writeOpts, sampleFiles()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenSnapshot(dir); err != nil {
+	if _, err := Open(dir); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(filepath.Dir(dir))
