@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/gpaudit/gpaudit/atomicfile"
 )
 
 // WriteOptions are the manifest fields that do not come from the data: the
@@ -95,7 +97,7 @@ func Write(dir string, opts WriteOptions, files []File) (err error) {
 	if err != nil {
 		return fmt.Errorf("write snapshot %s: manifest: %w", dir, err)
 	}
-	if err := writeFileSynced(filepath.Join(tmp, ManifestName), append(data, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(tmp, ManifestName), append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write snapshot %s: %w", dir, err)
 	}
 
@@ -169,31 +171,31 @@ func writeDataFile(root string, f File) (ManifestFile, error) {
 	if err := os.MkdirAll(filepath.Join(root, f.Source), 0o700); err != nil {
 		return ManifestFile{}, err
 	}
-	out, err := os.OpenFile(filepath.Join(root, filepath.FromSlash(entry.Path)), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return ManifestFile{}, err
-	}
-	defer out.Close()
 	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(out, h), 64<<10)
-	enc := json.NewEncoder(w)
-	// Messages hold <, > and &; escaping them would only make the data harder to read.
-	enc.SetEscapeHTML(false)
-	for i, r := range f.Records {
-		if r == nil {
-			return ManifestFile{}, fmt.Errorf("record %d is nil", i)
+	// A record that cannot be written is the data's fault, not the file's:
+	// its error names the record, not the temporary path.
+	var recordErr error
+	err := atomicfile.Write(filepath.Join(root, filepath.FromSlash(entry.Path)), 0o600, func(out io.Writer) error {
+		w := bufio.NewWriterSize(io.MultiWriter(out, h), 64<<10)
+		enc := json.NewEncoder(w)
+		// Messages hold <, > and &; escaping them would only make the data harder to read.
+		enc.SetEscapeHTML(false)
+		for i, r := range f.Records {
+			if r == nil {
+				recordErr = fmt.Errorf("record %d is nil", i)
+				return recordErr
+			}
+			if err := enc.Encode(r); err != nil {
+				recordErr = fmt.Errorf("record %d: %w", i, err)
+				return recordErr
+			}
 		}
-		if err := enc.Encode(r); err != nil {
-			return ManifestFile{}, fmt.Errorf("record %d: %w", i, err)
-		}
+		return w.Flush()
+	})
+	if recordErr != nil {
+		return ManifestFile{}, recordErr
 	}
-	if err := w.Flush(); err != nil {
-		return ManifestFile{}, err
-	}
-	if err := out.Sync(); err != nil {
-		return ManifestFile{}, err
-	}
-	if err := out.Close(); err != nil {
+	if err != nil {
 		return ManifestFile{}, err
 	}
 	entry.SHA256 = hex.EncodeToString(h.Sum(nil))
@@ -233,20 +235,4 @@ func canonicalUsers(users []string) []string {
 	users = slices.Clone(users)
 	slices.Sort(users)
 	return slices.Compact(users)
-}
-
-func writeFileSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
