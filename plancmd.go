@@ -92,14 +92,9 @@ func writePlan(w io.Writer, cfg *config.Config, c *config.Cohort, p fetch.Reques
 	case !p.PerPlayer && count && countErr != nil:
 		fmt.Fprintf(w, "  count   failed: %v\n", countErr)
 	case !p.PerPlayer && count:
-		pages := fetch.PageRequests(n)
-		extra := ""
-		if pages > 1 {
-			extra = " (+1 count, when pages are fetched concurrently)"
-		}
-		fmt.Fprintf(w, "  count   %s, %s%s\n", english.Plural(n, "record"), english.Plural(pages, "request"), extra)
+		fmt.Fprintf(w, "  count   %s, %s and 2 counts\n", english.Plural(n, "record"), english.Plural(fetch.PageRequests(n), "page request"))
 	case !p.PerPlayer:
-		fmt.Fprintf(w, "  pages   of %d, until a short page\n", fetch.PageSize)
+		fmt.Fprintf(w, "  pages   of %d, until a page brings nothing new; held against the count before and after\n", fetch.PageSize)
 	case p.Lookups >= 0:
 		fmt.Fprintf(w, "  lookups %s, one request each\n", english.Plural(p.Lookups, "player"))
 	default:

@@ -66,6 +66,9 @@ type Progress struct {
 	Total int
 	Done  bool
 	Err   error // with Done: why the cohort failed
+	// Verified, with Done, reports that the records received were held
+	// against the endpoint's count (list cohorts whose count is answered).
+	Verified bool
 }
 
 // Client reads cohorts from the GAMEPOT and Ncloud Chat APIs. It implements
@@ -299,12 +302,13 @@ func (c *Client) cohort(ctx context.Context, coh *config.Cohort, users []string,
 	}
 	switch {
 	case users == nil && info.List():
-		records, err := c.fetchList(ctx, s, coh, tr)
+		l, err := c.fetchList(ctx, s, coh, tr)
 		if err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", coh.Dataset, err)
 		}
-		c.remember(coh, records, filterOrEmpty(coh.Filter), nil)
-		return records, nil
+		tr.setVerified(l.verified)
+		c.remember(coh, l.records, filterOrEmpty(coh.Filter), nil)
+		return l.records, nil
 	case users == nil:
 		return nil, fmt.Errorf("fetch %s: the dataset is read per player and the cohort names no users", coh.Dataset)
 	case !info.PerPlayer():
@@ -396,6 +400,12 @@ func (t *tracker) request(records int, retry bool) {
 	if t.fn != nil {
 		t.fn(t.p)
 	}
+}
+
+func (t *tracker) setVerified(v bool) {
+	t.mu.Lock()
+	t.p.Verified = v
+	t.mu.Unlock()
 }
 
 func (t *tracker) setTotal(n int) {

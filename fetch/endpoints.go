@@ -131,8 +131,8 @@ func (c *Client) count(ctx context.Context, s *source, coh *config.Cohort, tr *t
 }
 
 // countShapeError is a count answer in no shape parseCount knows (including
-// a list: the server ignored option.count). Count reports it; Cohort, for
-// which the count only saves time, pages one at a time instead.
+// a list: the server ignored option.count). Count reports it; Cohort then
+// pages without a count, and the cohort is not verified.
 type countShapeError struct{ err error }
 
 func (e *countShapeError) Error() string { return e.err.Error() }
@@ -143,125 +143,183 @@ func (e *countShapeError) Unwrap() error { return e.err }
 const maxListTries = 3
 
 // errListMoved is a page that does not begin with the record that ended the
-// page before: records were added or removed ahead of it while the list was
-// paged, so offsets shifted and a record may have been skipped.
+// page before, or that repeats a record seen before: records were added or
+// removed ahead of it while the list was paged, so offsets shifted and a
+// record may have been skipped.
 var errListMoved = errors.New("the list changed while it was paged; try again")
+
+// list is a list cohort as paged: its records, de-duplicated by id, and
+// whether their number was held against the endpoint's count.
+type list struct {
+	records  []map[string]any
+	verified bool
+}
 
 // fetchList reads every page of a list cohort, paging it again from the
 // start when it changes meanwhile, at most maxListTries times.
-func (c *Client) fetchList(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) ([]map[string]any, error) {
+func (c *Client) fetchList(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) (list, error) {
 	for try := 1; ; try++ {
-		records, err := c.pageList(ctx, s, coh, tr)
+		l, err := c.pageList(ctx, s, coh, tr)
 		if !errors.Is(err, errListMoved) {
-			return records, err
+			return l, err
 		}
 		if try == maxListTries {
-			return nil, fmt.Errorf("paged %d times: %w", try, err)
+			return list{}, fmt.Errorf("paged %d times: %w", try, err)
 		}
 	}
 }
 
-// pageList pages through a list cohort once. Pages overlap by one record:
-// each after the first starts at the offset of the previous page's last
-// record, which it must repeat. Were a record before it removed between the
-// two requests, offsets would shift back by one and the next record would
-// fall between the pages unseen; the overlap turns that into a mismatch,
-// and so does an added record. Paging stops at a short page.
+// pageList pages through a list cohort once, and holds what it received
+// against the endpoint's count, asked before and after paging (SPEC.md,
+// Completeness): a server may cap per_page silently or stop answering past
+// some offset, and neither may pass for the end of the list.
 //
-// When the first page is full and several requests may run at once, a count
-// request says how many pages remain and they are fetched concurrently; if
-// the data grew meanwhile (the last expected page is full), paging goes on
-// one page at a time. Records are de-duplicated by id, the first kept.
-func (c *Client) pageList(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) ([]map[string]any, error) {
+// Offsets advance by the rows each page actually holds, and pages overlap by
+// one record: each page after the first starts at the offset of the
+// previous page's last record, which it must repeat. Were a record before it
+// removed between the two requests, offsets would shift back by one and the
+// next record would fall between the pages unseen; the overlap turns that
+// into a mismatch, and so does an added record. Paging ends at a page that
+// holds nothing new: the repeated record alone, or no record where none was
+// expected.
+//
+// When the first page is full, the count is known and several requests may
+// run at once, the pages the count announces are fetched concurrently; the
+// rest, if the data grew meanwhile or a page came back short, one at a time.
+func (c *Client) pageList(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) (list, error) {
+	before, counted, err := c.countIfKnown(ctx, s, coh, tr)
+	if err != nil {
+		return list{}, err
+	}
+	if counted {
+		tr.setTotal(before)
+	}
 	first, err := c.page(ctx, s, coh, 0, tr)
 	if err != nil {
-		return nil, err
+		return list{}, err
 	}
-	l := newListPages(first, c.perPage)
-	if len(first) < c.perPage {
-		return l.records, nil
+	p := newListPages()
+	done, err := p.add(first, 0)
+	if err != nil {
+		return list{}, err
 	}
-	step := c.perPage - 1
-	offset := step
-
-	if c.opts.Concurrency > 1 {
-		total, err := c.count(ctx, s, coh, tr)
-		var shapeErr *countShapeError
-		switch {
-		case errors.As(err, &shapeErr):
-			// The count only saves time: page one at a time.
-		case err != nil:
-			return nil, fmt.Errorf("count: %w", err)
-		default:
-			tr.setTotal(total)
-			pages, err := c.pagesAtOnce(ctx, s, coh, total, tr)
-			if err != nil {
-				return nil, err
-			}
-			for i, p := range pages {
-				done, err := l.add(p, (i+1)*step)
-				if err != nil {
-					return nil, err
-				}
-				if done {
-					return l.records, nil
-				}
-			}
-			offset = (len(pages) + 1) * step
-		}
-	}
-
-	for {
-		p, err := c.page(ctx, s, coh, offset, tr)
+	if !done && counted && len(first) == c.perPage && c.opts.Concurrency > 1 {
+		pages, err := c.pagesAtOnce(ctx, s, coh, before, tr)
 		if err != nil {
-			return nil, err
+			return list{}, err
 		}
-		done, err := l.add(p, offset)
-		if err != nil {
-			return nil, err
+		for i, page := range pages {
+			if offset := (i + 1) * (c.perPage - 1); offset != p.next || done {
+				break // a page came back short: the rest were asked at the wrong offsets
+			}
+			if done, err = p.add(page, p.next); err != nil {
+				return list{}, err
+			}
 		}
-		if done {
-			return l.records, nil
-		}
-		offset += step
 	}
+	for !done {
+		page, err := c.page(ctx, s, coh, p.next, tr)
+		if err != nil {
+			return list{}, err
+		}
+		if done, err = p.add(page, p.next); err != nil {
+			return list{}, err
+		}
+	}
+	if !counted {
+		return list{records: p.records}, nil
+	}
+	after, counted, err := c.countIfKnown(ctx, s, coh, tr)
+	if err != nil {
+		return list{}, err
+	}
+	if !counted {
+		return list{records: p.records}, nil
+	}
+	if want := min(before, after); len(p.records) < want {
+		return list{}, fmt.Errorf("received %d distinct records, fewer than the %d the endpoint counts (%d before paging, %d after): "+
+			"the server gave part of the list", len(p.records), want, before, after)
+	}
+	return list{records: p.records, verified: true}, nil
+}
+
+// countIfKnown asks for a list cohort's count; counted is false when the
+// endpoint answers in no shape parseCount knows.
+func (c *Client) countIfKnown(ctx context.Context, s *source, coh *config.Cohort, tr *tracker) (n int, counted bool, err error) {
+	n, err = c.count(ctx, s, coh, tr)
+	var shapeErr *countShapeError
+	switch {
+	case errors.As(err, &shapeErr):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("count: %w", err)
+	}
+	return n, true, nil
 }
 
 // listPages joins overlapping pages into one list.
 type listPages struct {
-	perPage     int
-	records     []map[string]any
-	seen        map[string]struct{}
-	first, last map[string]any // the list's first record, the last page's last
+	records []map[string]any
+	seen    map[string]struct{}
+	// first is the list's first record; last the last record of the page
+	// before, which the next page repeats when overlap is set.
+	first, last map[string]any
+	overlap     bool
+	// next is the offset of the next page.
+	next int
 }
 
-func newListPages(first []map[string]any, perPage int) *listPages {
-	l := &listPages{perPage: perPage, seen: make(map[string]struct{}, len(first))}
-	l.records = appendNew(nil, l.seen, first)
-	if len(first) > 0 {
-		l.first, l.last = first[0], first[len(first)-1]
-	}
-	return l
+func newListPages() *listPages {
+	return &listPages{seen: map[string]struct{}{}}
 }
 
-// add joins the page at offset, which must begin with the last record of
-// the page before. It reports whether the page was the last (short).
+// add joins the page asked at offset and reports whether it ended the list.
 func (l *listPages) add(page []map[string]any, offset int) (bool, error) {
-	full := len(page) == l.perPage
-	if len(page) == 0 || !sameRecord(page[0], l.last) {
-		if full && sameRecord(page[0], l.first) {
-			return false, fmt.Errorf("page at offset %d repeats the first page: the server does not page", offset)
+	fresh := page
+	if l.overlap {
+		if len(page) == 0 {
+			return false, fmt.Errorf("page at offset %d is empty where the last record of the page before was expected: "+
+				"the server stops answering past some offset, or records were removed: %w", offset, errListMoved)
 		}
-		return false, fmt.Errorf("page at offset %d does not begin with the last record of the page before: %w", offset, errListMoved)
+		if !sameRecord(page[0], l.last) {
+			if len(page) > 1 && sameRecord(page[0], l.first) {
+				return false, fmt.Errorf("page at offset %d repeats the first page: the server does not page", offset)
+			}
+			return false, fmt.Errorf("page at offset %d does not begin with the last record of the page before: %w", offset, errListMoved)
+		}
+		fresh = page[1:]
+	}
+	if len(fresh) == 0 {
+		return true, nil
 	}
 	before := len(l.records)
-	l.records = appendNew(l.records, l.seen, page[1:])
-	l.last = page[len(page)-1]
-	if !full {
-		return true, nil
+	for _, r := range fresh {
+		id := recordID(r)
+		if id == "" {
+			l.records = append(l.records, r)
+			continue
+		}
+		if _, dup := l.seen[id]; dup {
+			// Held against the count at the end: a repeat in place of
+			// another record leaves the list short.
+			continue
+		}
+		l.seen[id] = struct{}{}
+		l.records = append(l.records, r)
 	}
 	if len(l.records) == before {
 		return false, fmt.Errorf("page at offset %d repeats earlier records only: the server does not page", offset)
+	}
+	if l.first == nil {
+		l.first = page[0]
+	}
+	l.last = page[len(page)-1]
+	// A page of one row cannot both repeat a record and bring a new one, so
+	// the page after it starts past it.
+	l.overlap = len(page) > 1
+	l.next = offset + len(page)
+	if l.overlap {
+		l.next--
 	}
 	return false, nil
 }
@@ -275,16 +333,16 @@ func sameRecord(a, b map[string]any) bool {
 	return snapshot.ValueEqual(a, b)
 }
 
-// pagesAtOnce fetches the pages after the first that total announces, the
-// last of them short (a full page always needs a next request to prove it
-// was the last), with at most Concurrency at once. Page i of the result
-// starts at offset (i+1)*(perPage-1). It stops scheduling pages once one
-// comes back short, so a count that overstates costs little.
+// pagesAtOnce fetches, with at most Concurrency at once, the pages after the
+// first that a list of total records needs when every page is full: page i
+// of the result starts at offset (i+1)*(perPage-1), and the last of them is
+// the first expected to be short. It stops scheduling pages once one comes
+// back short, so a count that overstates costs little.
 func (c *Client) pagesAtOnce(ctx context.Context, s *source, coh *config.Cohort, total int, tr *tracker) ([][]map[string]any, error) {
 	step := c.perPage - 1
 	// The page at offset k*step is short once fewer than perPage records
 	// are left from it: k*step > total-perPage.
-	last := 1
+	last := 0
 	if total > c.perPage {
 		last = (total-c.perPage)/step + 1
 	}

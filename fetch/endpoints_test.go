@@ -192,13 +192,26 @@ func TestClientListChecksFilter(t *testing.T) {
 					http.Error(w, "bad filter", http.StatusBadRequest)
 					return
 				}
+				var opt struct {
+					Offset  int  `json:"offset"`
+					PerPage int  `json:"per_page"`
+					Count   bool `json:"count"`
+				}
+				if err := json.Unmarshal([]byte(r.URL.Query().Get("option")), &opt); err != nil {
+					http.Error(w, "bad option", http.StatusBadRequest)
+					return
+				}
 				out := []map[string]any{}
 				for _, rec := range records {
 					if tt.match(rec, filter) {
 						out = append(out, rec)
 					}
 				}
-				json.NewEncoder(w).Encode(out)
+				if opt.Count {
+					fmt.Fprintf(w, `{"count":%d}`, len(out))
+					return
+				}
+				json.NewEncoder(w).Encode(out[min(opt.Offset, len(out)):min(opt.Offset+opt.PerPage, len(out))])
 			}))
 			defer srv.Close()
 			c := newClient(t, srv.URL, fetch.ClientOptions{})
@@ -243,8 +256,9 @@ func TestPageRequests(t *testing.T) {
 			if len(got) != n {
 				t.Errorf("%d records, want %d", len(got), n)
 			}
-			if sent, want := srv.Stats().Requests, fetch.PageRequests(n); sent != want {
-				t.Errorf("%d page requests sent, PageRequests(%d) = %d", sent, n, want)
+			// Two count requests, before and after paging, come with the pages.
+			if sent, want := srv.Stats().Requests, fetch.PageRequests(n)+2; sent != want {
+				t.Errorf("%d requests sent, PageRequests(%d) + 2 counts = %d", sent, n, want)
 			}
 		})
 	}

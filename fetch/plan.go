@@ -20,15 +20,18 @@ import (
 const PageSize = 100
 
 // PageRequests is the number of page requests Cohort sends to read a list
-// of n records, the count request aside. Pages of PageSize overlap by one
-// record, each repeating the last of the page before so that a list that
-// changes while it is paged is noticed; the last page is short, or holds
-// only that repeated record.
+// of n records, the two count requests aside. Pages of PageSize overlap by
+// one record, each repeating the last of the page before so that a list
+// that changes while it is paged is noticed, and paging ends at a page that
+// brings nothing new: the repeated record alone, or an empty first page.
 func PageRequests(n int) int {
-	if n < PageSize {
+	switch {
+	case n == 0:
 		return 1
+	case n <= PageSize:
+		return 2
 	}
-	return (n-PageSize)/(PageSize-1) + 2
+	return (n-PageSize+PageSize-2)/(PageSize-1) + 2
 }
 
 // QueryParam is one query parameter as the client sends it, before URL
