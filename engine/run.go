@@ -139,7 +139,9 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	}
 	cr.Records = len(loaded[chk.Cohort].cohort.Records)
 
-	params := maps.Clone(p.info.Params)
+	// Either may be nil: a policy may declare no parameters, a check give none.
+	params := make(map[string]any, len(p.info.Params)+len(chk.Params))
+	maps.Copy(params, p.info.Params)
 	maps.Copy(params, chk.Params)
 	paramsValue, err := ast.InterfaceToValue(params)
 	if err != nil {
