@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -536,6 +538,81 @@ locals {
 `,
 		},
 		{
+			name: "users_file ids with white space or control characters inside",
+			main: `cohort "user_blocks" {
+  source     = source.gamepot.main
+  dataset    = "user_block"
+  users_file = "ids.txt"
+}
+`,
+			other: map[string]string{"ids.txt": "p1\r\np2 p3\r\n# a comment\r\np4\tp5\np6\x00\np7\u200b\n  p8  \n"},
+			want: `main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 2: "p2 p3" holds white space; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 4: "p4\tp5" holds white space; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 5: "p6\x00" holds a control character; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 6: "p7\u200b" holds an invisible character (U+200B); each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+`,
+		},
+		{
+			name: "users_file with many bad lines",
+			main: `cohort "user_blocks" {
+  source     = source.gamepot.main
+  dataset    = "user_block"
+  users_file = "ids.txt"
+}
+`,
+			other: map[string]string{"ids.txt": strings.Repeat("a b\n", 25)},
+			want: badLines(10) + `main.hcl:4,16-25: Invalid player ids in users_file; 15 more lines of ids.txt hold invalid ids.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+`,
+		},
+		{
+			name: "users_file not UTF-8",
+			main: `cohort "user_blocks" {
+  source     = source.gamepot.main
+  dataset    = "user_block"
+  users_file = "ids.txt"
+}
+`,
+			other: map[string]string{"ids.txt": "p1\np2\n\xff\xfe\x00\x01"},
+			want: `main.hcl:4,16-25: Invalid users_file; ids.txt is not UTF-8 text (line 3); it must hold one player id a line.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+`,
+		},
+		{
+			name: "literal users with white space",
+			main: `cohort "user_blocks" {
+  source  = source.gamepot.main
+  dataset = "user_block"
+  users   = ["p1", " p2", "p3 p4", "p5\t"]
+}
+`,
+			want: `main.hcl:4,20-25: Invalid player id; The id " p2" in users holds white space at an end; player ids are matched exactly.
+  4 |   users   = ["p1", " p2", "p3 p4", "p5\t"]
+    |                    ^^^^^
+
+main.hcl:4,27-34: Invalid player id; The id "p3 p4" in users holds white space; player ids are matched exactly.
+  4 |   users   = ["p1", " p2", "p3 p4", "p5\t"]
+    |                           ^^^^^^^
+
+main.hcl:4,36-42: Invalid player id; The id "p5\t" in users holds white space at an end; player ids are matched exactly.
+  4 |   users   = ["p1", " p2", "p3 p4", "p5\t"]
+    |                                    ^^^^^^
+`,
+		},
+		{
 			name: "with value not a cohort reference",
 			main: `check "c" {
   cohort = cohort.blocks
@@ -786,4 +863,18 @@ main.hcl:3,22-4,1: Unterminated template string; No closing marker was found for
 			}
 		})
 	}
+}
+
+// badLines is the diagnostics of the first n lines of a users_file in
+// which every line is "a b".
+func badLines(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `main.hcl:4,16-25: Invalid player id in users_file; ids.txt line %d: "a b" holds white space; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+`, i)
+	}
+	return b.String()
 }
