@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"unicode/utf8"
 
@@ -150,7 +149,7 @@ func readRelative(dir, path string) ([]byte, error) {
 	if !filepath.IsAbs(path) {
 		full = filepath.Join(dir, path)
 	}
-	b, err := os.ReadFile(full)
+	b, err := ReadFile(full)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

@@ -150,7 +150,7 @@ func (l *loader) parse() []*hcl.File {
 			continue
 		}
 		name := filepath.Join(l.dir, e.Name())
-		src, err := os.ReadFile(name)
+		src, err := ReadFile(name)
 		if err != nil {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -159,9 +159,7 @@ func (l *loader) parse() []*hcl.File {
 			})
 			continue
 		}
-		f, diags := l.parser.ParseHCL(src, name)
-		l.diags = append(l.diags, diags...)
-		if f != nil {
+		if f := l.parseHCL(src, name); f != nil {
 			files = append(files, f)
 		}
 	}
@@ -173,6 +171,30 @@ func (l *loader) parse() []*hcl.File {
 		})
 	}
 	return files
+}
+
+// parseHCL parses one HCL file, or reports in one diagnostic that it is not
+// text at all. Of the syntax errors, the first few are kept, and a file
+// with more is not read further: a file of garbage would otherwise give
+// thousands.
+func (l *loader) parseHCL(src []byte, name string) *hcl.File {
+	if d := textDiagnostic(name, src); d != nil {
+		l.diags = append(l.diags, d)
+		return nil
+	}
+	f, diags := l.parser.ParseHCL(src, name)
+	if len(diags) > maxFileDiagnostics {
+		more := len(diags) - maxFileDiagnostics
+		l.diags = append(l.diags, diags[:maxFileDiagnostics]...)
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Too many errors",
+			Detail:   fmt.Sprintf("%s has %d more problems; fix the ones above first.", name, more),
+		})
+		return nil
+	}
+	l.diags = append(l.diags, diags...)
+	return f
 }
 
 // content returns the top-level blocks of all files by type, files in name

@@ -208,7 +208,9 @@ func readRego(builtin fs.FS, userDir string, keep func(fs.DirEntry) bool) ([]reg
 		if err != nil || !keep(d) {
 			return err
 		}
-		text, err := os.ReadFile(path)
+		// Only regular files, within a size limit: a named pipe called
+		// x.rego would block the run.
+		text, err := config.ReadFile(path)
 		if err != nil {
 			return err
 		}
