@@ -41,6 +41,7 @@ func (l *loader) check(b *hcl.Block) *Check {
 		DeclRange: b.DefRange,
 	}
 	attrs := l.bodyContent(b.Body, checkSchema).Attributes
+	l.noSecrets(attrs, "params")
 
 	title, ok, diags := l.ev.evalString(attrs["title"])
 	l.diags = append(l.diags, diags...)

@@ -71,6 +71,7 @@ func (l *loader) cohortBlocks(blocks []*hcl.Block) []*Cohort {
 func (l *loader) cohort(b *hcl.Block) (c *Cohort, users hcl.Range) {
 	c = &Cohort{Name: b.Labels[0], DeclRange: b.DefRange}
 	attrs := l.bodyContent(b.Body, cohortSchema).Attributes
+	refused := l.noSecrets(attrs)
 
 	var src *Source
 	if a := attrs["source"]; a != nil {
@@ -160,7 +161,7 @@ func (l *loader) cohort(b *hcl.Block) (c *Cohort, users hcl.Range) {
 		users = l.users(c, usersAttr)
 	case fileAttr != nil:
 		l.usersFile(c, fileAttr)
-	case known && !info.List:
+	case known && !info.List && !refused["users"] && !refused["users_file"]:
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Missing users",

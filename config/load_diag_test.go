@@ -689,6 +689,84 @@ main.hcl:4,36-42: Invalid player id; The id "p5\t" in users holds white space at
 `,
 		},
 		{
+			name: "env() in a check title",
+			main: `check "c" {
+  cohort = cohort.blocks
+  policy = "p"
+  title  = "Blocks of team ${env("TEAM")}"
+}
+`,
+			opts: Options{Environ: []string{"TEAM=trust"}},
+			want: `main.hcl:4,30-41: Sensitive value not allowed here; The title uses a sensitive value, env("TEAM"), and would show in reports. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  4 |   title  = "Blocks of team ${env("TEAM")}"
+    |                              ^^^^^^^^^^^
+`,
+		},
+		{
+			name: "a sensitive variable in a where, through a local",
+			main: `variable "token" {
+  default   = "t0ken-abc"
+  sensitive = true
+}
+
+locals {
+  match = "record.reason == \"${var.token}\""
+}
+
+cohort "c" {
+  source  = source.gamepot.main
+  dataset = "memberblock"
+  filter  = { type = var.token }
+  where   = local.match
+}
+`,
+			want: `main.hcl:13,22-31: Sensitive value not allowed here; The filter uses a sensitive value, var.token, and would show in plan output and snapshots. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  13 |   filter  = { type = var.token }
+     |                      ^^^^^^^^^
+
+main.hcl:14,13-24: Sensitive value not allowed here; The where uses a sensitive value, local.match (from var.token), and would show in plan output. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  14 |   where   = local.match
+     |             ^^^^^^^^^^^
+`,
+		},
+		{
+			name: "env() in users",
+			main: `cohort "c" {
+  source  = source.gamepot.main
+  dataset = "user_block"
+  users   = split(",", env("VIP_IDS", ""))
+}
+`,
+			want: `main.hcl:4,24-42: Sensitive value not allowed here; The users uses a sensitive value, env("VIP_IDS"), and would show in snapshots. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  4 |   users   = split(",", env("VIP_IDS", ""))
+    |                        ^^^^^^^^^^^^^^^^^^
+`,
+		},
+		{
+			name: "a source's static mistakes show without credentials",
+			main: `source "gamepot" "x" {
+  endpoint   = "dashboard-api.gamepot.ntruss.com"
+  project_id = file("project.txt")
+  api_key    = env()
+  language   = upper(env("LANG"), 1)
+}
+`,
+			want: `main.hcl:2,16-50: Invalid endpoint; The endpoint of source.gamepot.x must be an http or https URL, like https://dashboard-api.gamepot.ntruss.com.
+  2 |   endpoint   = "dashboard-api.gamepot.ntruss.com"
+    |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+main.hcl:5,35-36: Too many function arguments; Function "upper" expects only 1 argument(s).
+  5 |   language   = upper(env("LANG"), 1)
+    |                                   ^
+
+main.hcl:3,16-21: Error in function call; Call to function "file" failed: read project.txt: no such file or directory.
+  3 |   project_id = file("project.txt")
+    |                ^^^^^
+
+main.hcl:4,20-21: Not enough function arguments; Function "env" expects at least 1 argument(s). Missing value for "name".
+`,
+		},
+		{
 			name: "cohort cycle",
 			main: `cohort "a" {
   source  = source.ncloud_chat.main

@@ -34,7 +34,9 @@ type Variable struct {
 }
 
 // Source is a declared API source. Its attributes are resolved only when
-// something is fetched from it, so offline commands work without credentials.
+// something is fetched from it, so offline commands work without credentials;
+// Load checks them with unset environment variables left unknown, so their
+// other mistakes show in validate as well.
 type Source struct {
 	Kind string // "gamepot" or "ncloud_chat"
 	Name string

@@ -79,8 +79,10 @@ func (l *loader) variables(blocks []*hcl.Block, opts Options) []*Variable {
 	}
 
 	l.ev.vars = make(map[string]cty.Value, len(list))
+	l.ev.sensitive = map[string]bool{}
 	vars := make([]*Variable, len(list))
 	for i, v := range list {
+		l.ev.sensitive[v.Name] = v.Sensitive
 		if v.value == cty.NilVal {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
