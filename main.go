@@ -78,7 +78,7 @@ func exitCode(code int) error {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(os.Stderr)
 	e := &env{
 		stdout:    os.Stdout,
 		stderr:    os.Stderr,
@@ -87,14 +87,49 @@ func main() {
 		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
 	}
-	go func() {
-		// After the first Ctrl-C the run winds down; a second one ends it at once.
-		<-ctx.Done()
-		stop()
-	}()
 	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)
+}
+
+// interruptible returns a context that the first SIGINT (Ctrl-C) or
+// SIGTERM (what CI runners and container engines send to cancel a job)
+// cancels: the run winds down, writes nothing and exits 3. A second signal
+// ends the process at once with exit 3, whatever it is doing, even in a
+// write that no context reaches, such as to a pipe nobody reads. That is
+// handled here rather than left to the default action of the signal: a
+// SIGINT that the parent ignored (a background job of a script) would stay
+// ignored, and a process that runs as PID 1 in a container gets no default
+// action at all. stop undoes the handling.
+func interruptible(stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig, ok := <-signals
+		if !ok {
+			return
+		}
+		fmt.Fprintf(stderr, "gpaudit: %s received; stopping (another one stops at once)\n", signalName(sig))
+		cancel()
+		if _, ok := <-signals; ok {
+			fmt.Fprintln(stderr, "gpaudit: stopped at once; a report or snapshot being written may be left as a temporary file")
+			os.Exit(exitRuntime)
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(signals)
+		close(signals)
+		cancel()
+	}
+}
+
+// signalName names a signal as a user sent it.
+func signalName(sig os.Signal) string {
+	if sig == os.Interrupt {
+		return "interrupt"
+	}
+	return "SIGTERM"
 }
 
 // run dispatches to a command and turns its error into an exit code.

@@ -41,6 +41,7 @@ func (l *loader) check(b *hcl.Block) *Check {
 		DeclRange: b.DefRange,
 	}
 	attrs := l.bodyContent(b.Body, checkSchema).Attributes
+	l.noSecrets(attrs, "params")
 
 	title, ok, diags := l.ev.evalString(attrs["title"])
 	l.diags = append(l.diags, diags...)
@@ -64,9 +65,13 @@ func (l *loader) check(b *hcl.Block) *Check {
 		}
 		c.Policy = policy
 	}
-	params, diags := l.ev.evalObject(attrs["params"], "{ max_days = 30 }")
-	l.diags = append(l.diags, diags...)
-	c.Params = params
+	if a := attrs["params"]; a != nil {
+		params, diags := l.ev.evalObject(a, "{ max_days = 30 }")
+		l.diags = append(l.diags, diags...)
+		c.Params = params
+		c.ParamsRange = a.Expr.Range()
+		c.paramRanges = itemRanges(a.Expr)
+	}
 	if a := attrs["with"]; a != nil {
 		c.With = l.with(a)
 	}
@@ -101,6 +106,24 @@ func (l *loader) check(b *hcl.Block) *Check {
 		}
 	}
 	return c
+}
+
+// itemRanges returns the ranges of the items of an object literal by key;
+// nil when expr is not one, or for keys that are not plain names or strings.
+func itemRanges(expr hcl.Expression) map[string]itemRange {
+	pairs, diags := hcl.ExprMap(expr)
+	if diags.HasErrors() {
+		return nil
+	}
+	out := make(map[string]itemRange, len(pairs))
+	for _, p := range pairs {
+		k, diags := p.Key.Value(nil)
+		if diags.HasErrors() || k.Type() != cty.String || !k.IsKnown() || k.IsNull() {
+			continue
+		}
+		out[k.AsString()] = itemRange{key: p.Key.Range(), value: p.Value.Range()}
+	}
+	return out
 }
 
 // with reads a check's `with = { key = cohort.NAME, … }`. It reads the

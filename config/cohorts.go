@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gpaudit/gpaudit/dataset"
 	"github.com/hashicorp/hcl/v2"
@@ -68,6 +71,7 @@ func (l *loader) cohortBlocks(blocks []*hcl.Block) []*Cohort {
 func (l *loader) cohort(b *hcl.Block) (c *Cohort, users hcl.Range) {
 	c = &Cohort{Name: b.Labels[0], DeclRange: b.DefRange}
 	attrs := l.bodyContent(b.Body, cohortSchema).Attributes
+	refused := l.noSecrets(attrs)
 
 	var src *Source
 	if a := attrs["source"]; a != nil {
@@ -157,7 +161,7 @@ func (l *loader) cohort(b *hcl.Block) (c *Cohort, users hcl.Range) {
 		users = l.users(c, usersAttr)
 	case fileAttr != nil:
 		l.usersFile(c, fileAttr)
-	case known && !info.List():
+	case known && !info.List() && !refused["users"] && !refused["users_file"]:
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Missing users",
@@ -291,37 +295,135 @@ func (l *loader) users(c *Cohort, a *hcl.Attribute) hcl.Range {
 		})
 		return hcl.Range{}
 	}
+	l.checkIDs(ids, a)
 	c.Users = distinct(ids)
 	return hcl.Range{}
 }
 
+// checkIDs reports each id of a literal users list with white space or a
+// control character in it, at the element when the list is written out.
+// Unlike users_file lines, these are not trimmed: a literal is written on
+// purpose, and " p1" is more likely a slip than a player.
+func (l *loader) checkIDs(ids []string, a *hcl.Attribute) {
+	elems, diags := hcl.ExprList(a.Expr)
+	if diags.HasErrors() || len(elems) != len(ids) {
+		elems = nil
+	}
+	for i, id := range ids {
+		what := insideID(id)
+		if what == "" {
+			continue
+		}
+		if strings.TrimSpace(id) != id {
+			what = "white space at an end"
+		}
+		subject := a.Expr.Range()
+		if elems != nil {
+			subject = elems[i].Range()
+		}
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid player id",
+			Detail:   fmt.Sprintf("The id %s in users holds %s; player ids are matched exactly.", quoteID(id), what),
+			Subject:  subject.Ptr(),
+		})
+	}
+}
+
 // usersFile reads a cohort's users_file now, so that a missing file is a
-// configuration mistake: one id a line; blank lines and lines starting with
-// # are skipped.
+// configuration mistake: UTF-8 text, with or without a byte-order mark, one
+// id a line (LF or CRLF), each trimmed; blank lines and lines starting with
+// # are skipped. An id with white space or a control character inside is a
+// diagnostic naming the line: "p1 p2" or "p1\x00" is no player id, and the
+// lookup would report the player as not found rather than the mistake.
 func (l *loader) usersFile(c *Cohort, a *hcl.Attribute) {
 	path, ok, diags := l.ev.evalString(a)
 	l.diags = append(l.diags, diags...)
 	if !ok {
 		return
 	}
+	bad := func(summary, detail string) *hcl.Diagnostic {
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: a.Expr.Range().Ptr()}
+	}
 	b, err := readRelative(l.dir, path)
 	if err != nil {
-		l.diags = append(l.diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read users_file",
-			Detail:   fmt.Sprintf("%s.", err),
-			Subject:  a.Expr.Range().Ptr(),
-		})
+		l.diags = append(l.diags, bad("Cannot read users_file", fmt.Sprintf("%s.", err)))
+		return
+	}
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	if !utf8.Valid(b) {
+		line := 1 + bytes.Count(b[:invalidUTF8(b)], []byte("\n"))
+		l.diags = append(l.diags, bad("Invalid users_file",
+			fmt.Sprintf("%s is not UTF-8 text (line %d); it must hold one player id a line.", path, line)))
 		return
 	}
 	ids := []string{}
-	for line := range bytes.Lines(b) {
-		id := string(bytes.TrimSpace(line))
-		if id != "" && !strings.HasPrefix(id, "#") {
-			ids = append(ids, id)
+	var invalid []string
+	for i, line := range strings.Split(string(b), "\n") {
+		id := strings.TrimSpace(line)
+		if id == "" || strings.HasPrefix(id, "#") {
+			continue
 		}
+		if what := insideID(id); what != "" {
+			invalid = append(invalid, fmt.Sprintf("%s line %d: %s holds %s", path, i+1, quoteID(id), what))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	for i, msg := range invalid {
+		if i == maxFileDiagnostics {
+			l.diags = append(l.diags, bad("Invalid player ids in users_file",
+				fmt.Sprintf("%d more lines of %s hold invalid ids.", len(invalid)-i, path)))
+			break
+		}
+		l.diags = append(l.diags, bad("Invalid player id in users_file",
+			msg+"; each line holds one player id, which is matched exactly."))
 	}
 	c.Users = distinct(ids)
+}
+
+// maxFileDiagnostics bounds the diagnostics about the content of one file:
+// past a few, more of the same only hide the rest of the output.
+const maxFileDiagnostics = 10
+
+// invalidUTF8 returns the offset of the first byte of b that is not valid
+// UTF-8, or len(b).
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// insideID says what in id cannot be part of a player id: white space, a
+// control character or an invisible formatting character such as a
+// zero-width space; "" when nothing.
+func insideID(id string) string {
+	for _, r := range id {
+		switch {
+		case unicode.IsSpace(r):
+			return "white space"
+		case unicode.IsControl(r):
+			return "a control character"
+		case unicode.Is(unicode.Cf, r):
+			return fmt.Sprintf("an invisible character (%U)", r)
+		}
+	}
+	return ""
+}
+
+// quoteID quotes id for a diagnostic, escaping what a terminal would not
+// show and cutting a long line short.
+func quoteID(id string) string {
+	const limit = 60
+	if r := []rune(id); len(r) > limit {
+		return strconv.Quote(string(r[:limit])) + "…"
+	}
+	return strconv.Quote(id)
 }
 
 // distinct drops repeated ids, keeping the first of each, so that no player

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/fatih/color"
 	"github.com/hashicorp/hcl/v2"
@@ -62,21 +63,22 @@ func writeDiagnostic(b *bytes.Buffer, files map[string]*hcl.File, d *hcl.Diagnos
 	if d.Severity == hcl.DiagWarning {
 		severity, prefix = p.warning, "Warning: "
 	}
+	summary := printable(d.Summary, true)
 	detail := ""
 	if d.Detail != "" {
-		detail = "; " + d.Detail
+		detail = "; " + printable(d.Detail, true)
 	}
 	if d.Subject == nil {
 		if prefix == "" {
 			prefix = "Error: "
 		}
-		fmt.Fprintf(b, "%s%s%s\n", severity(prefix), severity(d.Summary), detail)
+		fmt.Fprintf(b, "%s%s%s\n", severity(prefix), severity(summary), detail)
 		return
 	}
 	if prefix != "" {
 		b.WriteString(severity(prefix))
 	}
-	fmt.Fprintf(b, "%s: %s%s\n", p.location(d.Subject.String()), severity(d.Summary), detail)
+	fmt.Fprintf(b, "%s: %s%s\n", p.location(printable(d.Subject.String(), false)), severity(summary), detail)
 	if _, hidden := d.Extra.(hiddenSource); hidden {
 		return
 	}
@@ -102,11 +104,31 @@ func writeSnippet(b *bytes.Buffer, src []byte, rng hcl.Range, paint func(...any)
 
 	width := 1
 	if stop > at {
-		width = max(1, displayWidth(string(src[at:stop])))
+		width = max(1, displayWidth(printable(string(src[at:stop]), false)))
 	}
 	num := strconv.Itoa(rng.Start.Line)
-	fmt.Fprintf(b, "  %s | %s\n", num, line)
-	fmt.Fprintf(b, "  %s | %s%s\n", strings.Repeat(" ", len(num)), indent(line[:min(at-start, len(line))]), paint(strings.Repeat("^", width)))
+	fmt.Fprintf(b, "  %s | %s\n", num, printable(line, false))
+	fmt.Fprintf(b, "  %s | %s%s\n", strings.Repeat(" ", len(num)), indent(printable(line[:min(at-start, len(line))], false)), paint(strings.Repeat("^", width)))
+}
+
+// printable escapes the control characters in s, as Go would quote them
+// ("\x1b", "\u0085"), keeping tabs and, when lines is set, line feeds: a
+// diagnostic quotes what the user wrote, and raw escape sequences from a
+// damaged file could rewrite the terminal.
+func printable(s string, lines bool) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && (r != '\n' || !lines) }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !unicode.IsControl(r) || r == '\t' || (r == '\n' && lines) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
 }
 
 // indent returns blanks as wide as prefix on a terminal, keeping its tabs so

@@ -144,3 +144,33 @@ func TestWriteDiagnosticsWriteError(t *testing.T) {
 		t.Errorf("got %v, want the write error", err)
 	}
 }
+
+// TestWriteDiagnosticsEscapes: control characters in a diagnostic or its
+// source line are printed escaped, so a damaged file cannot send escape
+// sequences to the terminal.
+func TestWriteDiagnosticsEscapes(t *testing.T) {
+	src := "a = \"\x1b[2J\x07\" # x\n"
+	files := map[string]*hcl.File{"main.hcl": {Bytes: []byte(src)}}
+	diags := hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Bad\x1b[31m value",
+		Detail:   "It holds \x1b[2J\x07.\nSecond line.",
+		Subject: &hcl.Range{
+			Filename: "main.hcl",
+			Start:    hcl.Pos{Line: 1, Column: 5, Byte: 4},
+			End:      hcl.Pos{Line: 1, Column: 12, Byte: 11},
+		},
+	}}
+	want := `main.hcl:1,5-12: Bad\x1b[31m value; It holds \x1b[2J\a.
+Second line.
+  1 | a = "\x1b[2J\a" # x
+    |     ^^^^^^^^^^^
+`
+	var b strings.Builder
+	if err := WriteDiagnostics(&b, files, diags, false); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}

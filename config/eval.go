@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -20,11 +21,16 @@ import (
 // to. That keeps a local that only a source needs (say one calling env()) out
 // of Load, so offline commands work with the environment unset.
 type evaluator struct {
-	vars   map[string]cty.Value // every declared variable; unknown when it has no valid value
-	locals map[string]*hcl.Attribute
-	broken map[string]bool      // locals that refer to undeclared names or sit on a cycle
-	values map[string]cty.Value // locals evaluated so far
-	funcs  map[string]function.Function
+	vars      map[string]cty.Value // every declared variable; unknown when it has no valid value
+	sensitive map[string]bool      // the variables declared sensitive
+	locals    map[string]*hcl.Attribute
+	broken    map[string]bool      // locals that refer to undeclared names or sit on a cycle
+	values    map[string]cty.Value // locals evaluated so far
+	funcs     map[string]function.Function
+
+	// secretLocals says, for each local looked at so far, what sensitive
+	// value it holds ("" for none); see sensitiveIn.
+	secretLocals map[string]string
 }
 
 // fork returns an evaluator that shares what is evaluated so far but keeps
@@ -34,6 +40,18 @@ func (e *evaluator) fork() *evaluator {
 	f := *e
 	f.values = maps.Clone(e.values)
 	return &f
+}
+
+// lenient returns a fork whose env() gives an unknown value for an unset
+// variable, where the real one fails: with it, Load evaluates what sources
+// will evaluate at fetch time, finding every mistake but missing
+// credentials (a wrong number of arguments, a missing file, a bad
+// endpoint) without needing the environment.
+func (e *evaluator) lenient(env map[string]string, read *secrets) *evaluator {
+	f := e.fork()
+	f.funcs = maps.Clone(e.funcs)
+	f.funcs["env"] = envFunc(env, read, true)
+	return f
 }
 
 func (e *evaluator) context() *hcl.EvalContext {
@@ -148,6 +166,115 @@ func (e *evaluator) checkRef(t hcl.Traversal) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("There is no variable named %q; references are var.NAME and local.NAME.", root),
 		Subject:  t.SourceRange().Ptr(),
 	}
+}
+
+// sensitiveIn returns the first reference or call in expr that brings in a
+// sensitive value, with its range: a sensitive variable (var.token), an
+// env() call, whose values are secrets, or a local built from either
+// (local.key (from env("GAMEPOT_API_KEY"))). what is "" when expr uses
+// none. It reads the expression, not its value: a value derived from a
+// secret in any way (its length, a part of it) counts.
+func (e *evaluator) sensitiveIn(expr hcl.Expression) (what string, rng hcl.Range) {
+	type use struct {
+		what string
+		rng  hcl.Range
+	}
+	var found []use
+	for _, t := range expr.Variables() {
+		if name, r, ok := attrRef(t, "var"); ok && e.sensitive[name] {
+			found = append(found, use{"var." + name, r})
+		}
+		if name, r, ok := attrRef(t, "local"); ok {
+			if inner := e.localSecret(name); inner != "" {
+				found = append(found, use{fmt.Sprintf("local.%s (from %s)", name, inner), r})
+			}
+		}
+	}
+	if syn, ok := expr.(hclsyntax.Expression); ok {
+		hclsyntax.VisitAll(syn, func(n hclsyntax.Node) hcl.Diagnostics {
+			if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && call.Name == "env" {
+				found = append(found, use{envCall(call), call.Range()})
+			}
+			return nil
+		})
+	}
+	if len(found) == 0 {
+		return "", hcl.Range{}
+	}
+	first := slices.MinFunc(found, func(a, b use) int { return a.rng.Start.Byte - b.rng.Start.Byte })
+	return first.what, first.rng
+}
+
+// secretShows says where the value of each attribute of a cohort or check
+// shows, for the diagnostic that refuses a sensitive one.
+var secretShows = map[string]string{
+	"title":      "reports",
+	"tags":       "reports",
+	"severity":   "reports",
+	"policy":     "reports",
+	"dataset":    "plan output and reports",
+	"filter":     "plan output and snapshots",
+	"sort":       "plan output",
+	"where":      "plan output",
+	"users":      "snapshots",
+	"users_file": "diagnostics",
+}
+
+// noSecrets reports each attribute of a cohort or check block that uses a
+// sensitive value, except those in keep, and drops it from attrs; it
+// returns the names it dropped. As
+// Terraform refuses to show a sensitive value, gpaudit refuses them where
+// it would show them: in plan output, snapshots and reports. What is left
+// for secrets is what needs them, a source's attributes, and a check's
+// params, which only its policy sees.
+func (l *loader) noSecrets(attrs hcl.Attributes, keep ...string) (dropped map[string]bool) {
+	dropped = map[string]bool{}
+	for _, a := range sortedAttributes(attrs) {
+		if slices.Contains(keep, a.Name) {
+			continue
+		}
+		what, rng := l.ev.sensitiveIn(a.Expr)
+		if what == "" {
+			continue
+		}
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Sensitive value not allowed here",
+			Detail: fmt.Sprintf("The %s uses a sensitive value, %s, and would show in %s. Sensitive variables and env() are for "+
+				"a source's attributes and a check's params; a setting that is not secret belongs in a variable, which "+
+				"%s<name> sets from the environment.", a.Name, what, cmp.Or(secretShows[a.Name], "output"), envVarPrefix),
+			Subject: rng.Ptr(),
+		})
+		delete(attrs, a.Name)
+		dropped[a.Name] = true
+	}
+	return dropped
+}
+
+// localSecret is sensitiveIn for the local value name, remembered.
+func (e *evaluator) localSecret(name string) string {
+	if what, done := e.secretLocals[name]; done {
+		return what
+	}
+	e.secretLocals[name] = "" // on a cycle, a local holds what its parts hold
+	attr := e.locals[name]
+	if attr == nil {
+		return ""
+	}
+	what, _ := e.sensitiveIn(attr.Expr)
+	e.secretLocals[name] = what
+	return what
+}
+
+// envCall renders an env() call as env("NAME") when the name is a literal.
+func envCall(call *hclsyntax.FunctionCallExpr) string {
+	if len(call.Args) > 0 {
+		v, diags := call.Args[0].Value(nil)
+		if !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+			return fmt.Sprintf("env(%q)", v.AsString())
+		}
+	}
+	return "env()"
 }
 
 func notAValue(t hcl.Traversal, detail string) *hcl.Diagnostic {
@@ -359,6 +486,7 @@ func (l *loader) locals(blocks []*hcl.Block) {
 	l.ev.locals = map[string]*hcl.Attribute{}
 	l.ev.broken = map[string]bool{}
 	l.ev.values = map[string]cty.Value{}
+	l.ev.secretLocals = map[string]string{}
 	seen := newDeclarations("Local value")
 	var names []string
 	for _, b := range blocks {
@@ -399,8 +527,9 @@ func (l *loader) locals(blocks []*hcl.Block) {
 }
 
 // unusedLocals evaluates the locals nothing evaluated yet, so that their
-// mistakes show in validate too, except those a source needs: they wait for
-// Source.Resolve, as the source's own attributes do.
+// mistakes show in validate too, except those a source needs: they may read
+// credentials, so the source's lenient check at load has evaluated them
+// without, and Source.Resolve evaluates them for real.
 func (l *loader) unusedLocals() {
 	lazy := map[string]bool{}
 	var mark func(string)

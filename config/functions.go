@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
+	"maps"
 	"path/filepath"
+	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -16,10 +18,10 @@ import (
 
 // functions returns the functions HCL expressions may call: env and file,
 // which read the given environment and folder, and the Terraform-named subset
-// of go-cty's stdlib.
-func functions(dir string, env map[string]string) map[string]function.Function {
+// of go-cty's stdlib. Every value env returns is added to read.
+func functions(dir string, env map[string]string, read *secrets) map[string]function.Function {
 	return map[string]function.Function{
-		"env":  envFunc(env),
+		"env":  envFunc(env, read, false),
 		"file": fileFunc(dir),
 
 		// strings
@@ -100,8 +102,12 @@ func functions(dir string, env map[string]string) map[string]function.Function {
 }
 
 // envFunc is env(name) or env(name, default). It reads env, never the process
-// environment, so that tests and callers decide what it sees.
-func envFunc(env map[string]string) function.Function {
+// environment, so that tests and callers decide what it sees. Each value it
+// returns is a secret (env is how API keys reach a source), added to read
+// so that diagnostics never quote it. With lenient set, an unset variable
+// without a default gives an unknown value instead of an error: how
+// validate checks a source's expressions without its credentials.
+func envFunc(env map[string]string, read *secrets, lenient bool) function.Function {
 	return function.New(&function.Spec{
 		Description: "Returns the value of an environment variable, or the default when it is unset.",
 		Params:      []function.Parameter{{Name: "name", Type: cty.String}},
@@ -113,10 +119,14 @@ func envFunc(env map[string]string) function.Function {
 			}
 			name := args[0].AsString()
 			if v, ok := env[name]; ok {
+				read.add(v)
 				return cty.StringVal(v), nil
 			}
 			if len(args) == 2 {
 				return args[1], nil
+			}
+			if lenient {
+				return cty.UnknownVal(cty.String), nil
 			}
 			return cty.NilVal, fmt.Errorf("environment variable %q is not set", name)
 		},
@@ -150,7 +160,7 @@ func readRelative(dir, path string) ([]byte, error) {
 	if !filepath.IsAbs(path) {
 		full = filepath.Join(dir, path)
 	}
-	b, err := os.ReadFile(full)
+	b, err := ReadFile(full)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -159,4 +169,27 @@ func readRelative(dir, path string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return b, nil
+}
+
+// secrets collects the values env() has read. Sources resolve theirs
+// concurrently, so it is safe for concurrent use.
+type secrets struct {
+	mu     sync.Mutex
+	values map[string]bool
+}
+
+func (s *secrets) add(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.values == nil {
+		s.values = map[string]bool{}
+	}
+	s.values[v] = true
+}
+
+// texts returns the values read so far, in no particular order.
+func (s *secrets) texts() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Collect(maps.Keys(s.values))
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -30,6 +31,7 @@ type loader struct {
 	dir    string
 	parser *hclparse.Parser
 	env    map[string]string
+	read   *secrets // the values env() has read
 	ev     *evaluator
 	diags  hcl.Diagnostics
 
@@ -52,12 +54,13 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 		dir:    dir,
 		parser: hclparse.NewParser(),
 		env:    environ(opts.Environ),
+		read:   &secrets{},
 	}
 	cfg := &Config{Dir: dir}
 	files := l.parse()
 	if len(files) > 0 {
 		blocks := l.content(files)
-		l.ev = &evaluator{funcs: functions(dir, l.env)}
+		l.ev = &evaluator{funcs: functions(dir, l.env, l.read)}
 		cfg.Variables = l.variables(blocks["variable"], opts)
 		l.locals(blocks["locals"])
 		cfg.Sources = l.sourceBlocks(blocks["source"])
@@ -66,13 +69,17 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 		l.unusedLocals()
 	}
 	cfg.Files = l.parser.Files()
-	secrets := sensitiveTexts(cfg.Variables)
+	sensitive := sensitiveTexts(cfg.Variables)
 	for _, src := range cfg.Sources {
 		if resolve := src.resolve; resolve != nil {
-			src.resolve = func() hcl.Diagnostics { return redact(resolve(), secrets) }
+			// After resolve: it reads the source's env() values.
+			src.resolve = func() hcl.Diagnostics {
+				diags := resolve()
+				return redact(diags, slices.Concat(sensitive, l.read.texts()))
+			}
 		}
 	}
-	return cfg, redact(l.diags, secrets)
+	return cfg, redact(l.diags, slices.Concat(sensitive, l.read.texts()))
 }
 
 // sensitiveTexts lists the values of sensitive variables as they would be
@@ -101,19 +108,33 @@ func sensitiveTexts(vars []*Variable) []string {
 			walk(v.Value)
 		}
 	}
-	// Very short values would blank out ordinary words; a secret that short
-	// protects nothing anyway.
-	return slices.DeleteFunc(texts, func(s string) bool { return len(s) < 4 })
+	return texts
 }
 
-// redact replaces every quoted sensitive value in diags: a function such as
-// tonumber or parseint quotes its argument when it fails.
+// redact replaces every sensitive value in diags, as it is and as Go quotes
+// it: a function such as tonumber or parseint quotes its argument when it
+// fails, escaping what is not printable.
 func redact(diags hcl.Diagnostics, secrets []string) hcl.Diagnostics {
-	if len(secrets) == 0 {
+	var forms []string
+	for _, s := range secrets {
+		// Very short values would blank out ordinary words; a secret that
+		// short protects nothing anyway.
+		if len(s) < 4 {
+			continue
+		}
+		forms = append(forms, s)
+		if q := strconv.Quote(s); q[1:len(q)-1] != s {
+			forms = append(forms, q[1:len(q)-1])
+		}
+	}
+	if len(forms) == 0 {
 		return diags
 	}
+	// Longest first, so no part of a longer secret is left after a shorter
+	// one inside it was replaced.
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
 	for _, d := range diags {
-		for _, s := range secrets {
+		for _, s := range forms {
 			d.Summary = strings.ReplaceAll(d.Summary, s, "(sensitive value)")
 			d.Detail = strings.ReplaceAll(d.Detail, s, "(sensitive value)")
 		}
@@ -150,7 +171,7 @@ func (l *loader) parse() []*hcl.File {
 			continue
 		}
 		name := filepath.Join(l.dir, e.Name())
-		src, err := os.ReadFile(name)
+		src, err := ReadFile(name)
 		if err != nil {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -159,9 +180,7 @@ func (l *loader) parse() []*hcl.File {
 			})
 			continue
 		}
-		f, diags := l.parser.ParseHCL(src, name)
-		l.diags = append(l.diags, diags...)
-		if f != nil {
+		if f := l.parseHCL(src, name); f != nil {
 			files = append(files, f)
 		}
 	}
@@ -173,6 +192,30 @@ func (l *loader) parse() []*hcl.File {
 		})
 	}
 	return files
+}
+
+// parseHCL parses one HCL file, or reports in one diagnostic that it is not
+// text at all. Of the syntax errors, the first few are kept, and a file
+// with more is not read further: a file of garbage would otherwise give
+// thousands.
+func (l *loader) parseHCL(src []byte, name string) *hcl.File {
+	if d := textDiagnostic(name, src); d != nil {
+		l.diags = append(l.diags, d)
+		return nil
+	}
+	f, diags := l.parser.ParseHCL(src, name)
+	if len(diags) > maxFileDiagnostics {
+		more := len(diags) - maxFileDiagnostics
+		l.diags = append(l.diags, diags[:maxFileDiagnostics]...)
+		l.diags = append(l.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Too many errors",
+			Detail:   fmt.Sprintf("%s has %d more problems; fix the ones above first.", name, more),
+		})
+		return nil
+	}
+	l.diags = append(l.diags, diags...)
+	return f
 }
 
 // content returns the top-level blocks of all files by type, files in name

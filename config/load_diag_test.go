@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -536,6 +538,81 @@ locals {
 `,
 		},
 		{
+			name: "users_file ids with white space or control characters inside",
+			main: `cohort "user_blocks" {
+  source     = source.gamepot.main
+  dataset    = "user_block"
+  users_file = "ids.txt"
+}
+`,
+			other: map[string]string{"ids.txt": "p1\r\np2 p3\r\n# a comment\r\np4\tp5\np6\x00\np7\u200b\n  p8  \n"},
+			want: `main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 2: "p2 p3" holds white space; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 4: "p4\tp5" holds white space; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 5: "p6\x00" holds a control character; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+main.hcl:4,16-25: Invalid player id in users_file; ids.txt line 6: "p7\u200b" holds an invisible character (U+200B); each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+`,
+		},
+		{
+			name: "users_file with many bad lines",
+			main: `cohort "user_blocks" {
+  source     = source.gamepot.main
+  dataset    = "user_block"
+  users_file = "ids.txt"
+}
+`,
+			other: map[string]string{"ids.txt": strings.Repeat("a b\n", 25)},
+			want: badLines(10) + `main.hcl:4,16-25: Invalid player ids in users_file; 15 more lines of ids.txt hold invalid ids.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+`,
+		},
+		{
+			name: "users_file not UTF-8",
+			main: `cohort "user_blocks" {
+  source     = source.gamepot.main
+  dataset    = "user_block"
+  users_file = "ids.txt"
+}
+`,
+			other: map[string]string{"ids.txt": "p1\np2\n\xff\xfe\x00\x01"},
+			want: `main.hcl:4,16-25: Invalid users_file; ids.txt is not UTF-8 text (line 3); it must hold one player id a line.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+`,
+		},
+		{
+			name: "literal users with white space",
+			main: `cohort "user_blocks" {
+  source  = source.gamepot.main
+  dataset = "user_block"
+  users   = ["p1", " p2", "p3 p4", "p5\t"]
+}
+`,
+			want: `main.hcl:4,20-25: Invalid player id; The id " p2" in users holds white space at an end; player ids are matched exactly.
+  4 |   users   = ["p1", " p2", "p3 p4", "p5\t"]
+    |                    ^^^^^
+
+main.hcl:4,27-34: Invalid player id; The id "p3 p4" in users holds white space; player ids are matched exactly.
+  4 |   users   = ["p1", " p2", "p3 p4", "p5\t"]
+    |                           ^^^^^^^
+
+main.hcl:4,36-42: Invalid player id; The id "p5\t" in users holds white space at an end; player ids are matched exactly.
+  4 |   users   = ["p1", " p2", "p3 p4", "p5\t"]
+    |                                    ^^^^^^
+`,
+		},
+		{
 			name: "with value not a cohort reference",
 			main: `check "c" {
   cohort = cohort.blocks
@@ -609,6 +686,84 @@ locals {
 			want: `main.hcl:2,13-19: Call to unknown function; There is no function named "secret".
   2 |   api_key = secret("KEY")
     |             ^^^^^^
+`,
+		},
+		{
+			name: "env() in a check title",
+			main: `check "c" {
+  cohort = cohort.blocks
+  policy = "p"
+  title  = "Blocks of team ${env("TEAM")}"
+}
+`,
+			opts: Options{Environ: []string{"TEAM=trust"}},
+			want: `main.hcl:4,30-41: Sensitive value not allowed here; The title uses a sensitive value, env("TEAM"), and would show in reports. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  4 |   title  = "Blocks of team ${env("TEAM")}"
+    |                              ^^^^^^^^^^^
+`,
+		},
+		{
+			name: "a sensitive variable in a where, through a local",
+			main: `variable "token" {
+  default   = "t0ken-abc"
+  sensitive = true
+}
+
+locals {
+  match = "record.reason == \"${var.token}\""
+}
+
+cohort "c" {
+  source  = source.gamepot.main
+  dataset = "memberblock"
+  filter  = { type = var.token }
+  where   = local.match
+}
+`,
+			want: `main.hcl:13,22-31: Sensitive value not allowed here; The filter uses a sensitive value, var.token, and would show in plan output and snapshots. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  13 |   filter  = { type = var.token }
+     |                      ^^^^^^^^^
+
+main.hcl:14,13-24: Sensitive value not allowed here; The where uses a sensitive value, local.match (from var.token), and would show in plan output. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  14 |   where   = local.match
+     |             ^^^^^^^^^^^
+`,
+		},
+		{
+			name: "env() in users",
+			main: `cohort "c" {
+  source  = source.gamepot.main
+  dataset = "user_block"
+  users   = split(",", env("VIP_IDS", ""))
+}
+`,
+			want: `main.hcl:4,24-42: Sensitive value not allowed here; The users uses a sensitive value, env("VIP_IDS"), and would show in snapshots. Sensitive variables and env() are for a source's attributes and a check's params; a setting that is not secret belongs in a variable, which GPAUDIT_VAR_<name> sets from the environment.
+  4 |   users   = split(",", env("VIP_IDS", ""))
+    |                        ^^^^^^^^^^^^^^^^^^
+`,
+		},
+		{
+			name: "a source's static mistakes show without credentials",
+			main: `source "gamepot" "x" {
+  endpoint   = "dashboard-api.gamepot.ntruss.com"
+  project_id = file("project.txt")
+  api_key    = env()
+  language   = upper(env("LANG"), 1)
+}
+`,
+			want: `main.hcl:2,16-50: Invalid endpoint; The endpoint of source.gamepot.x must be an http or https URL, like https://dashboard-api.gamepot.ntruss.com.
+  2 |   endpoint   = "dashboard-api.gamepot.ntruss.com"
+    |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+main.hcl:5,35-36: Too many function arguments; Function "upper" expects only 1 argument(s).
+  5 |   language   = upper(env("LANG"), 1)
+    |                                   ^
+
+main.hcl:3,16-21: Error in function call; Call to function "file" failed: read project.txt: no such file or directory.
+  3 |   project_id = file("project.txt")
+    |                ^^^^^
+
+main.hcl:4,20-21: Not enough function arguments; Function "env" expects at least 1 argument(s). Missing value for "name".
 `,
 		},
 		{
@@ -786,4 +941,18 @@ main.hcl:3,22-4,1: Unterminated template string; No closing marker was found for
 			}
 		})
 	}
+}
+
+// badLines is the diagnostics of the first n lines of a users_file in
+// which every line is "a b".
+func badLines(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `main.hcl:4,16-25: Invalid player id in users_file; ids.txt line %d: "a b" holds white space; each line holds one player id, which is matched exactly.
+  4 |   users_file = "ids.txt"
+    |                ^^^^^^^^^
+
+`, i)
+	}
+	return b.String()
 }

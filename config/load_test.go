@@ -111,7 +111,7 @@ func TestLoadSpecExample(t *testing.T) {
 	ignore := cmp.Options{
 		cmpopts.IgnoreFields(Config{}, "Files"),
 		cmpopts.IgnoreTypes(hcl.Range{}),
-		cmpopts.IgnoreUnexported(Source{}),
+		cmpopts.IgnoreUnexported(Source{}, Check{}),
 	}
 	if diff := cmp.Diff(want, cfg, ignore); diff != "" {
 		t.Errorf("config mismatch (-want +got):\n%s", diff)
@@ -252,10 +252,19 @@ cohort "empty_file" {
   dataset    = "chat_members"
   users_file = "ids/none.txt"
 }
+
+cohort "from_windows" {
+  source     = source.ncloud_chat.main
+  dataset    = "chat_members"
+  users_file = "ids/notepad.txt"
+}
 `
 	files := map[string]string{
 		"ids/players.txt": "# players to check\r\np1\r\n\r\n  p2  \n#p3\np1\np4",
 		"ids/none.txt":    "# nobody yet\n",
+		// A byte-order mark before the first id, CRLF, a tab and a
+		// no-break space around ids, no newline at the end.
+		"ids/notepad.txt": "\uFEFFw1\r\n\tw2\u00a0\r\nw3",
 	}
 	cfg := mustLoad(t, main, files, Options{})
 	got := map[string][]string{}
@@ -263,10 +272,11 @@ cohort "empty_file" {
 		got[c.Name] = c.Users
 	}
 	want := map[string][]string{
-		"from_list":  {"u1", "v1", "v2"},
-		"from_file":  {"p1", "p2", "p4"},
-		"empty_file": {},
-		"blocks":     nil,
+		"from_list":    {"u1", "v1", "v2"},
+		"from_file":    {"p1", "p2", "p4"},
+		"empty_file":   {},
+		"from_windows": {"w1", "w2", "w3"},
+		"blocks":       nil,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("users mismatch (-want +got):\n%s", diff)

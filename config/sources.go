@@ -28,10 +28,14 @@ var sourceSchemas = map[string]*hcl.BodySchema{
 	}},
 }
 
-// sourceBlocks reads the source blocks. Their attributes are only checked
-// for references here; Source.Resolve evaluates them.
+// sourceBlocks reads the source blocks. Their attributes are checked here
+// as far as they can be without the environment: references, then their
+// values with every unset variable that env() reads taken as unknown, so
+// that validate finds a wrong call or a missing file as check would.
+// Source.Resolve evaluates them for real.
 func (l *loader) sourceBlocks(blocks []*hcl.Block) []*Source {
 	l.sources = map[string]*Source{}
+	lenient := l.ev.lenient(l.env, l.read)
 	seen := newDeclarations("Source")
 	var list []*Source
 	for _, b := range blocks {
@@ -56,13 +60,19 @@ func (l *loader) sourceBlocks(blocks []*hcl.Block) []*Source {
 			continue
 		}
 		attrs := l.bodyContent(b.Body, schema).Attributes
+		var refs hcl.Diagnostics
 		for _, a := range sortedAttributes(attrs) {
-			l.diags = append(l.diags, l.ev.checkRefs(a.Expr)...)
+			refs = append(refs, l.ev.checkRefs(a.Expr)...)
 			for _, t := range a.Expr.Variables() {
 				if name, rng, ok := attrRef(t, "local"); ok {
 					l.sourceLocals = append(l.sourceLocals, ref{name, rng})
 				}
 			}
+		}
+		l.diags = append(l.diags, refs...)
+		if !refs.HasErrors() {
+			probe := *s // fills nothing of s
+			l.diags = append(l.diags, probe.evaluate(attrs, lenient, true)...)
 		}
 		s.resolve = s.resolver(attrs, l.ev)
 		l.sources[s.ID()] = s
@@ -78,14 +88,15 @@ func (s *Source) resolver(attrs hcl.Attributes, ev *evaluator) func() hcl.Diagno
 	var once sync.Once
 	var diags hcl.Diagnostics
 	return func() hcl.Diagnostics {
-		once.Do(func() { diags = s.evaluate(attrs, ev.fork()) })
+		once.Do(func() { diags = s.evaluate(attrs, ev.fork(), false) })
 		return diags
 	}
 }
 
 // evaluate fills the Source's fields from its attributes. No diagnostic
-// shows the api_key's source line: it may hold the key itself.
-func (s *Source) evaluate(attrs hcl.Attributes, ev *evaluator) hcl.Diagnostics {
+// shows the api_key's source line: it may hold the key itself. With
+// lenient set, as at load time, a missing credential is no mistake.
+func (s *Source) evaluate(attrs hcl.Attributes, ev *evaluator, lenient bool) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	// str returns the attribute's value; set is false when it is absent or
 	// null, and known is false after an error (already reported).
@@ -130,7 +141,7 @@ func (s *Source) evaluate(attrs hcl.Attributes, ev *evaluator) hcl.Diagnostics {
 		{"api_key", &s.APIKey, "API_KEY"},
 	} {
 		v, set, known := str(c.name)
-		if !known {
+		if !known || lenient {
 			continue
 		}
 		if set && v != "" {

@@ -34,7 +34,9 @@ type Variable struct {
 }
 
 // Source is a declared API source. Its attributes are resolved only when
-// something is fetched from it, so offline commands work without credentials.
+// something is fetched from it, so offline commands work without credentials;
+// Load checks them with unset environment variables left unknown, so their
+// other mistakes show in validate as well.
 type Source struct {
 	Kind string // "gamepot" or "ncloud_chat"
 	Name string
@@ -97,6 +99,19 @@ type Check struct {
 	File        string
 	DeclRange   hcl.Range
 	PolicyRange hcl.Range // the policy attribute's value, for "unknown policy" diagnostics
+	// ParamsRange is the params attribute's value, where a parameter the
+	// policy does not take is reported; zero when params is absent.
+	ParamsRange hcl.Range
+
+	// paramRanges holds the key and value ranges of each parameter written
+	// out in an object literal, so a diagnostic can point at the one wrong
+	// item rather than the whole object.
+	paramRanges map[string]itemRange
+}
+
+// itemRange is where one item of an object literal is written.
+type itemRange struct {
+	key, value hcl.Range
 }
 
 // Severities lists the severities from lowest to highest.

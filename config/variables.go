@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -80,8 +79,10 @@ func (l *loader) variables(blocks []*hcl.Block, opts Options) []*Variable {
 	}
 
 	l.ev.vars = make(map[string]cty.Value, len(list))
+	l.ev.sensitive = map[string]bool{}
 	vars := make([]*Variable, len(list))
 	for i, v := range list {
+		l.ev.sensitive[v.Name] = v.Sensitive
 		if v.value == cty.NilVal {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -190,7 +191,7 @@ func (v *variable) hideSource() any {
 // varFile applies a --var-file: HCL attributes, or JSON when its name ends
 // in .json. Its values are constants; none may name an undeclared variable.
 func (l *loader) varFile(path string, vars map[string]*variable) {
-	src, err := os.ReadFile(path)
+	src, err := ReadFile(path)
 	if err != nil {
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -200,13 +201,16 @@ func (l *loader) varFile(path string, vars map[string]*variable) {
 		return
 	}
 	var f *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(path, ".json") {
+	switch d := textDiagnostic(path, src); {
+	case d != nil:
+		l.diags = append(l.diags, d)
+	case strings.HasSuffix(path, ".json"):
+		var diags hcl.Diagnostics
 		f, diags = l.parser.ParseJSON(src, path)
-	} else {
-		f, diags = l.parser.ParseHCL(src, path)
+		l.diags = append(l.diags, diags...)
+	default:
+		f = l.parseHCL(src, path)
 	}
-	l.diags = append(l.diags, diags...)
 	if f == nil {
 		return
 	}

@@ -230,3 +230,52 @@ check "c" {
 		t.Errorf("no redaction marker in:\n%s", got)
 	}
 }
+
+// TestEnvValuesRedacted: a value env() read is a secret like a sensitive
+// variable's; a function that fails quotes its argument, and the
+// diagnostic must not show it, escaped or not.
+func TestEnvValuesRedacted(t *testing.T) {
+	tests := []struct {
+		name string
+		key  string
+		main string
+		want string
+	}{
+		{
+			name: "in a source",
+			key:  "sk-live-7f3a9c",
+			main: `source "gamepot" "x" {
+  project_id = tonumber(env("GAMEPOT_API_KEY"))
+  api_key    = env("GAMEPOT_API_KEY")
+}
+`,
+			want: `main.hcl:2,25-29: Invalid function argument; Invalid value for "v" parameter: cannot convert "(sensitive value)" to number; given string must be a decimal representation of a number.
+  2 |   project_id = tonumber(env("GAMEPOT_API_KEY"))
+    |                         ^^^^
+`,
+		},
+		{
+			name: "in params, with characters Go escapes",
+			key:  "sk\"\tlive\\7f",
+			main: `check "c" {
+  cohort = cohort.blocks
+  policy = "p"
+  params = { n = tonumber(env("GAMEPOT_API_KEY")) }
+}
+`,
+			want: `main.hcl:4,27-31: Invalid function argument; Invalid value for "v" parameter: cannot convert "(sensitive value)" to number; given string must be a decimal representation of a number.
+  4 |   params = { n = tonumber(env("GAMEPOT_API_KEY")) }
+    |                           ^^^^
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, diags := loadMain(t, tt.main, nil, Options{Environ: []string{"GAMEPOT_API_KEY=" + tt.key}})
+			got := diagText(t, cfg.Files, diags)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -34,10 +34,13 @@ type Policy struct {
 	Name        string
 	Title       string
 	Description string
-	// Datasets are the datasets the policy is written for (custom.datasets).
+	// Datasets are the datasets the policy is written for (custom.datasets);
+	// nil when it declares none, and then it reads any.
 	Datasets []string
 	// Params are the declared parameters with their defaults (custom.params),
-	// as plain Go values with json.Number for numbers; never nil.
+	// as plain Go values with json.Number for numbers. Nil when the policy
+	// declares none: like most OPA policies, it then takes any parameters,
+	// while a declared empty object takes none.
 	Params map[string]any
 	// With are the other cohorts the policy reads (custom.with): the key of
 	// input.cohorts → the dataset that cohort must be. Nil when none.
@@ -205,7 +208,9 @@ func readRego(builtin fs.FS, userDir string, keep func(fs.DirEntry) bool) ([]reg
 		if err != nil || !keep(d) {
 			return err
 		}
-		text, err := os.ReadFile(path)
+		// Only regular files, within a size limit: a named pipe called
+		// x.rego would block the run.
+		text, err := config.ReadFile(path)
 		if err != nil {
 			return err
 		}
@@ -367,7 +372,7 @@ func functionRules(name string, mods []*ast.Module) ast.Errors {
 // a policy, with no title, datasets or parameter defaults. A custom.datasets
 // or custom.params of the wrong shape is an error at the METADATA comment.
 func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin bool) (Policy, *ast.Error) {
-	p := Policy{Name: name, Builtin: builtin, File: mods[0].Package.Location.File, Params: map[string]any{}}
+	p := Policy{Name: name, Builtin: builtin, File: mods[0].Package.Location.File}
 	var a *ast.Annotations
 	for _, m := range mods {
 		if a = set.GetPackageScope(m.Package); a != nil {
@@ -387,6 +392,10 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 		list, ok := v.([]any)
 		if !ok {
 			return bad("custom.datasets of package %s is not a list", name)
+		}
+		if len(list) == 0 {
+			// Enforced, an empty list would refuse every cohort.
+			return bad("custom.datasets of package %s is empty; list the datasets it reads, or leave it out to accept any", name)
 		}
 		for _, d := range list {
 			s, ok := d.(string)

@@ -496,8 +496,9 @@ testdata/compile/net/lookup.rego:8: rego_type_error: undefined function net.cidr
 		{"runtime", `1 error occurred: testdata/compile/runtime/env.rego:3: rego_type_error: undefined function opa.runtime`},
 		{"collide", `1 error occurred: testdata/compile/collide/mine.rego:2: rego_compile_error: package gamepot.blocks.max_duration is a built-in policy; give this package another name`},
 		{"function", `1 error occurred: testdata/compile/function/f.rego:3: rego_compile_error: deny of package test.fn is a function; deny and warn must be sets or arrays`},
-		{"metadata", `2 errors occurred:
+		{"metadata", `3 errors occurred:
 testdata/compile/metadata/datasets.rego:1: rego_compile_error: custom.datasets of package test.datasets_string is not a list
+testdata/compile/metadata/datasets_empty.rego:1: rego_compile_error: custom.datasets of package test.datasets_empty is empty; list the datasets it reads, or leave it out to accept any
 testdata/compile/metadata/params.rego:1: rego_compile_error: custom.params of package test.params_list is not an object of parameter defaults`},
 		{"reserved", `1 error occurred: testdata/compile/reserved/sneaky.rego:1: rego_compile_error: package gpaudit_internal.where.c0 is reserved for gpaudit`},
 	}
@@ -606,8 +607,9 @@ func TestPolicies(t *testing.T) {
 		}
 		got = append(got, p)
 	}
+	// Without METADATA a policy declares no parameters, so takes any.
 	user := func(name, file string) Policy {
-		return Policy{Name: name, Params: map[string]any{}, File: filepath.Join("testdata", "policies", "test", file)}
+		return Policy{Name: name, File: filepath.Join("testdata", "policies", "test", file)}
 	}
 	want := []Policy{
 		{
@@ -631,7 +633,7 @@ func TestPolicies(t *testing.T) {
 		{
 			Name: "test.fail", Title: "Findings in every shape",
 			Description: "Denies with a plain string and with objects, out of order, to test normalization and sorting.",
-			Datasets:    []string{"memberblock"}, Params: map[string]any{}, File: "testdata/policies/test/fail.rego",
+			Datasets:    []string{"memberblock"}, File: "testdata/policies/test/fail.rego",
 		},
 		user("test.join", "join.rego"),
 		user("test.malformed.nomsg", "malformed_nomsg.rego"),
@@ -647,6 +649,7 @@ func TestPolicies(t *testing.T) {
 		},
 		user("test.params_none", "params_none.rego"),
 		user("test.pass", "pass.rego"),
+		user("test.random", "random.rego"),
 		user("test.runtime", "runtime.rego"),
 		user("test.strict", "strict.rego"),
 		user("test.undefined", "undefined.rego"),
@@ -670,5 +673,31 @@ func TestRunRecordNotJSON(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Run (-want +got):\n%s", diff)
+	}
+}
+
+// TestRunSeeded: OPA's random built-ins draw from a stream keyed by the
+// clock and the check, so a run can be repeated to the byte.
+func TestRunSeeded(t *testing.T) {
+	e := newEngine(t)
+	cohorts := []fetch.Cohort{{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: records(t, "linkings")}}
+	draw := func(check string, at time.Time) string {
+		t.Helper()
+		res := e.Run(context.Background(), []*config.Check{chk(check, "test.random", "links")}, cohorts, at, nil)
+		c := res.Checks[0]
+		if c.Status != StatusFail || len(c.Findings) != 1 {
+			t.Fatalf("check %s: status %s, %d findings, error %q", check, c.Status, len(c.Findings), c.Error)
+		}
+		return c.Findings[0].Message
+	}
+	first := draw("a", now)
+	if again := draw("a", now); again != first {
+		t.Errorf("same clock, same check: %q, then %q", first, again)
+	}
+	if later := draw("a", now.Add(time.Second)); later == first {
+		t.Errorf("another clock drew the same: %q", later)
+	}
+	if other := draw("b", now); other == first {
+		t.Errorf("another check drew the same: %q", other)
 	}
 }

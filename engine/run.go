@@ -3,9 +3,12 @@ package engine
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +25,10 @@ import (
 // the results in the order given. A check that selected rejects is skipped
 // (a nil selected selects every check). A check whose cohorts are missing or
 // failed to load, whose policy is unknown, fails at run time or returns
-// malformed findings has status error; the other checks still run.
+// malformed findings has status error; the other checks still run. Policies
+// see now as time.now_ns(), and their random built-ins (rand.intn,
+// uuid.rfc4122) draw from a stream seeded by now and the check's name, so
+// the same inputs give the same results.
 func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetch.Cohort, now time.Time, selected func(*config.Check) bool) *Results {
 	res := &Results{
 		AsOf:    now,
@@ -89,6 +95,17 @@ type clock struct {
 	nowNS *ast.Term
 }
 
+// seed returns the randomness for one evaluation, named by what is
+// evaluated ("check NAME", "where COHORT"). OPA's rand.intn, uuid.rfc4122
+// and signing built-ins read crypto/rand unless given a seed, and a report
+// must come out the same for the same data and clock: the stream is
+// ChaCha8 keyed by the clock and the name, so it changes with --as-of and
+// differs between checks, but never between runs.
+func (c clock) seed(name string) io.Reader {
+	key := sha256.Sum256([]byte("gpaudit seed\x00" + c.time.UTC().Format(time.RFC3339Nano) + "\x00" + name))
+	return rand.NewChaCha8(key)
+}
+
 func newClock(now time.Time) clock {
 	return clock{
 		time:  now,
@@ -139,7 +156,9 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	}
 	cr.Records = len(loaded[chk.Cohort].cohort.Records)
 
-	params := maps.Clone(p.info.Params)
+	// Either may be nil: a policy may declare no parameters, a check give none.
+	params := make(map[string]any, len(p.info.Params)+len(chk.Params))
+	maps.Copy(params, p.info.Params)
 	maps.Copy(params, chk.Params)
 	paramsValue, err := ast.InterfaceToValue(params)
 	if err != nil {
@@ -161,7 +180,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 			ast.Item(ast.InternedTerm("tags"), ast.ArrayTerm(tags...)),
 		)),
 	)
-	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(clock.time))
+	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(clock.time), rego.EvalSeed(clock.seed("check "+chk.Name)))
 	if err != nil {
 		return fail("evaluate policy %s: %v", chk.Policy, err)
 	}

@@ -204,7 +204,8 @@ func (w *where) prepare(ctx context.Context, compiler *ast.Compiler) error {
 // order; all of them when c has none. The expression sees each record as
 // `record`, and input.now and input.now_ns as the clock now. It is evaluated
 // once over the whole cohort, with strict built-in errors: a record the
-// expression cannot evaluate is an error, never silently dropped.
+// expression cannot evaluate is an error, never silently dropped. Random
+// built-ins are seeded by now and the cohort's name, as in Run.
 func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[string]any, now time.Time) ([]map[string]any, error) {
 	if c.Where == "" {
 		return records, nil
@@ -223,7 +224,7 @@ func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[stri
 		ast.Item(ast.InternedTerm("now"), clock.now),
 		ast.Item(ast.InternedTerm("now_ns"), clock.nowNS),
 	)
-	rs, err := w.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(now))
+	rs, err := w.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(now), rego.EvalSeed(clock.seed("where "+c.Name)))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}

@@ -1,0 +1,115 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// MaxFileSize is the most ReadFile reads of one file: far above any
+// configuration, policy or list of players, far below what would exhaust
+// memory.
+const MaxFileSize = 16 << 20
+
+// ReadFile reads one file of the configuration: a *.hcl file, a var-file,
+// a file() argument, a users_file or a policy. Only a regular file of at
+// most MaxFileSize bytes is read: a named pipe would block the run until
+// something writes to it, and a device such as /dev/zero would never end.
+// Errors are *fs.PathError, so callers can name the path as the user wrote
+// it.
+func ReadFile(path string) ([]byte, error) {
+	// O_NONBLOCK: opening a named pipe for reading waits for a writer
+	// otherwise. It does nothing to a regular file.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// What was opened, not what the name pointed at a moment before.
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%s, not a regular file", fileKind(st.Mode()))}
+	}
+	tooBig := &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %d MiB, the most gpaudit reads of one file", MaxFileSize>>20)}
+	if st.Size() > MaxFileSize {
+		return nil, tooBig
+	}
+	// The size may change while the file is read; the limit holds anyway.
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	if len(b) > MaxFileSize {
+		return nil, tooBig
+	}
+	return b, nil
+}
+
+// fileKind names what a file that is not regular is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+// notText returns where src stops being text, with why: bytes that are
+// not UTF-8, or a control character other than tab, line feed, carriage
+// return and form feed (NUL above all). HCL would read such a file as
+// one syntax error after another, and print each with its raw bytes.
+// ok is true for text.
+func notText(src []byte) (at hcl.Pos, why string, ok bool) {
+	pos := hcl.InitialPos
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return pos, fmt.Sprintf("a byte (0x%02x) that is not UTF-8", src[i]), false
+		case r == 0:
+			return pos, "a NUL byte", false
+		case unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' && r != '\f':
+			return pos, fmt.Sprintf("a control character (%U)", r), false
+		}
+		i += size
+		pos.Byte = i
+		if r == '\n' {
+			pos.Line++
+			pos.Column = 1
+		} else {
+			pos.Column++
+		}
+	}
+	return pos, "", true
+}
+
+// textDiagnostic is the one diagnostic about a file that is not text.
+func textDiagnostic(filename string, src []byte) *hcl.Diagnostic {
+	at, why, ok := notText(src)
+	if ok {
+		return nil
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Not a text file",
+		Detail:   fmt.Sprintf("%s holds %s at line %d, so it is not HCL; gpaudit did not read further.", filename, why, at.Line),
+		Subject:  &hcl.Range{Filename: filename, Start: at, End: at},
+	}
+}
