@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
@@ -34,7 +33,7 @@ func runFmt(_ context.Context, name string, args []string, e *env) error {
 	}
 	var changes []change
 	for _, p := range paths {
-		src, err := os.ReadFile(p)
+		src, err := config.ReadFile(p)
 		if err != nil {
 			return runtimeErrorf("fmt: %v", err)
 		}
