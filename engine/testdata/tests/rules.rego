@@ -1,0 +1,6 @@
+package team.rules
+
+deny contains r.id if {
+	some r in input.records
+	r.bad
+}
