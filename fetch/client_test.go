@@ -817,3 +817,114 @@ func TestNewClientErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestClientListMisbehavingServers pages lists from servers that behave as
+// real ones may and no documentation rules out: each must give every record
+// exactly once or an error, never a pass on part of the data.
+func TestClientListMisbehavingServers(t *testing.T) {
+	records := linkings(250)
+	tests := []struct {
+		name string
+		// page answers one page request of the 250 records.
+		page       func(offset, perPage int) []map[string]any
+		count      string // the count answer; "" for the real count
+		wantErr    string // "" for all 250 records, verified
+		unverified bool
+	}{
+		{
+			name: "per_page capped at 20",
+			page: func(offset, perPage int) []map[string]any {
+				return records[min(offset, 250):min(offset+min(perPage, 20), 250)]
+			},
+		},
+		{
+			name: "nothing past offset 190",
+			page: func(offset, perPage int) []map[string]any {
+				if offset >= 190 {
+					return nil
+				}
+				return records[offset:min(offset+perPage, 250)]
+			},
+			wantErr: "page at offset 198 is empty where the last record of the page before was expected",
+		},
+		{
+			name: "nothing past offset 200, and short pages end there",
+			page: func(offset, perPage int) []map[string]any {
+				return records[min(offset, 200):min(offset+perPage, 200)]
+			},
+			wantErr: "received 200 distinct records, fewer than the 250 the endpoint counts",
+		},
+		{
+			name: "a page repeats an earlier record in place of another",
+			page: func(offset, perPage int) []map[string]any {
+				page := slices.Clone(records[min(offset, 250):min(offset+perPage, 250)])
+				if offset == 99 && len(page) > 50 {
+					page[50] = records[3]
+				}
+				return page
+			},
+			wantErr: "received 249 distinct records, fewer than the 250 the endpoint counts",
+		},
+		{
+			name: "per_page capped at 20 with no usable count",
+			page: func(offset, perPage int) []map[string]any {
+				return records[min(offset, 250):min(offset+min(perPage, 20), 250)]
+			},
+			count:      `{"total":"many"}`,
+			unverified: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var opt struct {
+					Offset  int  `json:"offset"`
+					PerPage int  `json:"per_page"`
+					Count   bool `json:"count"`
+				}
+				if err := json.Unmarshal([]byte(r.URL.Query().Get("option")), &opt); err != nil {
+					http.Error(w, "bad option", http.StatusBadRequest)
+					return
+				}
+				if opt.Count {
+					if tt.count != "" {
+						fmt.Fprint(w, tt.count)
+						return
+					}
+					fmt.Fprint(w, `{"count":250}`)
+					return
+				}
+				page := tt.page(opt.Offset, opt.PerPage)
+				if page == nil {
+					page = []map[string]any{}
+				}
+				json.NewEncoder(w).Encode(page)
+			}))
+			defer srv.Close()
+			for _, concurrency := range []int{1, 4} {
+				var verified atomic.Bool
+				c := newClient(t, srv.URL, fetch.ClientOptions{Concurrency: concurrency, Progress: func(p fetch.Progress) {
+					if p.Done {
+						verified.Store(p.Verified)
+					}
+				}})
+				got, err := c.Cohort(context.Background(), &config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"}, nil)
+				if tt.wantErr != "" {
+					if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+						t.Errorf("concurrency %d: error = %v, want it to say %q", concurrency, err, tt.wantErr)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("concurrency %d: %v", concurrency, err)
+				}
+				if diff := cmp.Diff(idRange("L", 0, 250, 1), recordIDs(got)); diff != "" {
+					t.Errorf("concurrency %d: record ids (-want +got):\n%s", concurrency, diff)
+				}
+				if verified.Load() == tt.unverified {
+					t.Errorf("concurrency %d: verified = %v, want %v", concurrency, verified.Load(), !tt.unverified)
+				}
+			}
+		})
+	}
+}
