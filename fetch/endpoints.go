@@ -143,9 +143,9 @@ func (e *countShapeError) Unwrap() error { return e.err }
 const maxListTries = 3
 
 // errListMoved is a page that does not begin with the record that ended the
-// page before, or that repeats a record seen before: records were added or
-// removed ahead of it while the list was paged, so offsets shifted and a
-// record may have been skipped.
+// page before, or that is empty where that record was expected: records were
+// added or removed ahead of it while the list was paged, so offsets shifted
+// and a record may have been skipped.
 var errListMoved = errors.New("the list changed while it was paged; try again")
 
 // list is a list cohort as paged: its records, de-duplicated by id, and
@@ -293,20 +293,9 @@ func (l *listPages) add(page []map[string]any, offset int) (bool, error) {
 		return true, nil
 	}
 	before := len(l.records)
-	for _, r := range fresh {
-		id := recordID(r)
-		if id == "" {
-			l.records = append(l.records, r)
-			continue
-		}
-		if _, dup := l.seen[id]; dup {
-			// Held against the count at the end: a repeat in place of
-			// another record leaves the list short.
-			continue
-		}
-		l.seen[id] = struct{}{}
-		l.records = append(l.records, r)
-	}
+	// A repeat of an earlier record is dropped here and held against the
+	// count at the end: in place of another record, it leaves the list short.
+	l.records = appendNew(l.records, l.seen, fresh)
 	if len(l.records) == before {
 		return false, fmt.Errorf("page at offset %d repeats earlier records only: the server does not page", offset)
 	}

@@ -25,13 +25,13 @@ const PageSize = 100
 // that changes while it is paged is noticed, and paging ends at a page that
 // brings nothing new: the repeated record alone, or an empty first page.
 func PageRequests(n int) int {
-	switch {
-	case n == 0:
+	if n == 0 {
 		return 1
-	case n <= PageSize:
-		return 2
 	}
-	return (n-PageSize+PageSize-2)/(PageSize-1) + 2
+	// The first page brings up to PageSize records, each later one
+	// PageSize-1 new ones, and one more brings nothing new.
+	more := max(n-PageSize, 0)
+	return 1 + (more+PageSize-2)/(PageSize-1) + 1
 }
 
 // QueryParam is one query parameter as the client sends it, before URL
