@@ -18,22 +18,7 @@ import (
 func TestInterruptWritesNothing(t *testing.T) {
 	const latency = time.Minute // far longer than the run may take
 	srv := sandboxtest.New(t, sandbox.Options{Data: "examples/quickstart/snapshot", APIKey: "k", Latency: latency})
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.hcl"), `
-source "gamepot" "main" {
-  endpoint   = env("SANDBOX_URL")
-  project_id = "gamepot.main"
-  api_key    = env("GAMEPOT_API_KEY")
-}
-cohort "blocks" {
-  source  = source.gamepot.main
-  dataset = "memberblock"
-}
-check "long_blocks" {
-  cohort = cohort.blocks
-  policy = "gamepot.blocks.max_duration"
-}
-`)
+	dir := sandboxConfig(t, "gamepot.blocks.max_duration")
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	e := &env{
@@ -84,4 +69,27 @@ check "long_blocks" {
 	for _, e := range entries {
 		t.Errorf("left behind: %s", e.Name())
 	}
+}
+
+// sandboxConfig writes a configuration with one check of policy over the
+// memberblock of a sandbox at $SANDBOX_URL and returns its folder.
+func sandboxConfig(t *testing.T, policy string) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.hcl"), `
+source "gamepot" "main" {
+  endpoint   = env("SANDBOX_URL")
+  project_id = "gamepot.main"
+  api_key    = env("GAMEPOT_API_KEY")
+}
+cohort "blocks" {
+  source  = source.gamepot.main
+  dataset = "memberblock"
+}
+check "c" {
+  cohort = cohort.blocks
+  policy = "`+policy+`"
+}
+`)
+	return dir
 }

@@ -36,7 +36,7 @@ func TestSignals(t *testing.T) {
 		t.Run(sig.String()+"/first", func(t *testing.T) {
 			const latency = time.Minute // far longer than the run may take
 			srv := sandboxtest.New(t, sandbox.Options{Data: "examples/quickstart/snapshot", APIKey: "k", Latency: latency})
-			dir := signalConfig(t, "gamepot.blocks.max_duration")
+			dir := sandboxConfig(t, "gamepot.blocks.max_duration")
 			out := t.TempDir()
 			p := startGpaudit(t, bin, srv.URL(), nil, "check", "--progress", "none",
 				"--out", "json="+filepath.Join(out, "r.json"), "--save-snapshot", filepath.Join(out, "snap"), dir)
@@ -69,7 +69,7 @@ func TestSignals(t *testing.T) {
 
 		t.Run(sig.String()+"/second", func(t *testing.T) {
 			srv := sandboxtest.New(t, sandbox.Options{Data: "examples/quickstart/snapshot", APIKey: "k"})
-			dir := signalConfig(t, "big.report")
+			dir := sandboxConfig(t, "big.report")
 			// A report of megabytes, to a pipe read one byte: gpaudit is
 			// left writing the rest, where cancelling reaches nothing.
 			writeFile(t, filepath.Join(dir, "policies", "big.rego"), `package big.report
@@ -106,28 +106,6 @@ deny contains {"msg": sprintf("finding %d: %s", [i, pad]), "key": sprintf("%d", 
 			}
 		})
 	}
-}
-
-// signalConfig writes a configuration with one check of policy over the
-// sandbox's memberblock and returns its folder.
-func signalConfig(t *testing.T, policy string) string {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.hcl"), `
-source "gamepot" "main" {
-  endpoint   = env("SANDBOX_URL")
-  project_id = "gamepot.main"
-  api_key    = env("GAMEPOT_API_KEY")
-}
-cohort "blocks" {
-  source  = source.gamepot.main
-  dataset = "memberblock"
-}
-check "c" {
-  cohort = cohort.blocks
-  policy = "`+policy+`"
-}
-`)
-	return dir
 }
 
 // process is a gpaudit started by a test.

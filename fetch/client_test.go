@@ -335,13 +335,8 @@ func TestClientListGrows(t *testing.T) {
 	var mu sync.Mutex
 	var offsets []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var opt struct {
-			Offset  int  `json:"offset"`
-			PerPage int  `json:"per_page"`
-			Count   bool `json:"count"`
-		}
-		if err := json.Unmarshal([]byte(r.URL.Query().Get("option")), &opt); err != nil {
-			http.Error(w, "bad option", http.StatusBadRequest)
+		opt, ok := listOption(w, r)
+		if !ok {
 			return
 		}
 		mu.Lock()
@@ -877,13 +872,8 @@ func TestClientListMisbehavingServers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				var opt struct {
-					Offset  int  `json:"offset"`
-					PerPage int  `json:"per_page"`
-					Count   bool `json:"count"`
-				}
-				if err := json.Unmarshal([]byte(r.URL.Query().Get("option")), &opt); err != nil {
-					http.Error(w, "bad option", http.StatusBadRequest)
+				opt, ok := listOption(w, r)
+				if !ok {
 					return
 				}
 				if opt.Count {

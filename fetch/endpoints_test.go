@@ -31,14 +31,26 @@ type changingList struct {
 	change func(n int, records []map[string]any) []map[string]any
 }
 
-func (l *changingList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var opt struct {
-		Offset  int  `json:"offset"`
-		PerPage int  `json:"per_page"`
-		Count   bool `json:"count"`
-	}
+// option is a list request's option parameter, as a fake server reads it.
+type option struct {
+	Offset  int  `json:"offset"`
+	PerPage int  `json:"per_page"`
+	Count   bool `json:"count"`
+}
+
+// listOption reads r's option for a fake list endpoint, answering 400 when
+// it is not JSON; ok is false then.
+func listOption(w http.ResponseWriter, r *http.Request) (opt option, ok bool) {
 	if err := json.Unmarshal([]byte(r.URL.Query().Get("option")), &opt); err != nil {
 		http.Error(w, "bad option", http.StatusBadRequest)
+		return option{}, false
+	}
+	return opt, true
+}
+
+func (l *changingList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	opt, ok := listOption(w, r)
+	if !ok {
 		return
 	}
 	l.mu.Lock()
@@ -192,13 +204,8 @@ func TestClientListChecksFilter(t *testing.T) {
 					http.Error(w, "bad filter", http.StatusBadRequest)
 					return
 				}
-				var opt struct {
-					Offset  int  `json:"offset"`
-					PerPage int  `json:"per_page"`
-					Count   bool `json:"count"`
-				}
-				if err := json.Unmarshal([]byte(r.URL.Query().Get("option")), &opt); err != nil {
-					http.Error(w, "bad option", http.StatusBadRequest)
+				opt, ok := listOption(w, r)
+				if !ok {
 					return
 				}
 				out := []map[string]any{}
