@@ -465,7 +465,7 @@ func TestClientPerPlayer(t *testing.T) {
 // other spellings of the date, and other ways of saying "not blocked".
 func TestClientV1Answers(t *testing.T) {
 	block := func(started string) string {
-		return `{"status":1,"result":{"id":"X","member_id":"P","deleted":false,"type":"manual","status":1,` +
+		return `{"status":1,"result":{"id":"X","member_id":"{user}","deleted":false,"type":"manual","status":1,` +
 			`"startedAt":` + started + `,"endedAt":null,"createdAt":"Tue May 12 2020 14:06:40 GMT+0900 (GMT+09:00)",` +
 			`"updatedAt":"Tue May 12 2020 14:06:40 GMT+0900","deletedAt":null}}`
 	}
@@ -494,6 +494,14 @@ func TestClientV1Answers(t *testing.T) {
 		"not-blocked":    `{"status":-7,"message":"This member is not blocked."}`,
 		"no-such-block":  `{"status":-7,"message":"no such block"}`,
 		"unknown-member": `{"status":-7,"message":"Unknown member"}`,
+		// API.md: -1 with a message that says the user is unknown is not
+		// found; -1 with any other message is the key's failure.
+		"user-not-found-1": `{"status":-1,"message":"user not found"}`,
+		"key-1":            `{"status":-1,"message":"API key not registered"}`,
+		// An answer about another player is no answer about this one.
+		"other-player": strings.ReplaceAll(block(`"Mon May 11 2020 12:02:00 GMT+0900"`), "{user}", "p-other"),
+		"no-member-id": strings.ReplaceAll(block(`"Mon May 11 2020 12:02:00 GMT+0900"`), `"member_id":"{user}",`, ""),
+		"number-id":    `{"status":1,"result":{"id":"X","member_id":7,"type":"manual","startedAt":null}}`,
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		parts := strings.Split(r.URL.Path, "/") // /v1/api/project/P/user/U/block
@@ -501,7 +509,7 @@ func TestClientV1Answers(t *testing.T) {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		fmt.Fprint(w, answers[parts[6]])
+		fmt.Fprint(w, strings.ReplaceAll(answers[parts[6]], "{user}", parts[6]))
 	}))
 	defer srv.Close()
 
@@ -532,6 +540,11 @@ func TestClientV1Answers(t *testing.T) {
 		{user: "user-not-exist"},
 		{user: "not-blocked"},
 		{user: "no-such-block"},
+		{user: "user-not-found-1"},
+		{user: "key-1", wantErr: `status -1 (API key not registered or without permission): "API key not registered"`},
+		{user: "other-player", wantErr: `player "other-player": GET /v1/api/project/{projectId}/user/{userId}/block: the answer is about player "p-other", not the player asked for`},
+		{user: "no-member-id", wantStarted: "2020-05-11T12:02:00+09:00"},
+		{user: "number-id", wantErr: `the answer is about player "7", not the player asked for`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user, func(t *testing.T) {
@@ -566,6 +579,9 @@ func TestClientV1Answers(t *testing.T) {
 				if got[0][k] != v {
 					t.Errorf("%s = %v, want %v", k, got[0][k], v)
 				}
+			}
+			if got[0]["member_id"] != tt.user {
+				t.Errorf("member_id = %v, want the player asked for", got[0]["member_id"])
 			}
 		})
 	}

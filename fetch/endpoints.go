@@ -429,7 +429,7 @@ func (c *Client) player(ctx context.Context, s *source, info dataset.Info, id st
 		if v1 {
 			record, err = blockRecord(a.value, info, id)
 		} else {
-			record, err = memberRecord(a.value)
+			record, err = memberRecord(a.value, id)
 		}
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", req.endpoint, err)
@@ -446,9 +446,9 @@ func (c *Client) player(ctx context.Context, s *source, info dataset.Info, id st
 	return record, err
 }
 
-// memberRecord reads a Chat member answer: an object, or null or {} for a
-// player who does not exist.
-func memberRecord(v any) (map[string]any, error) {
+// memberRecord reads a Chat member answer: an object about the player
+// asked for, or null or {} for a player who does not exist.
+func memberRecord(v any, userID string) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -459,7 +459,30 @@ func memberRecord(v any) (map[string]any, error) {
 	if len(r) == 0 {
 		return nil, nil
 	}
+	if err := aboutPlayer(r, "id", userID); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// aboutPlayer checks that a per-player answer is about the player asked
+// for. An answer about someone else is a server (or proxy cache) mixing up
+// players: taking it as the asked player's record, or as "not found", would
+// both be false evidence. An answer that does not say whom it is about is
+// taken as the asked player's (v1 block answers leave member_id out).
+func aboutPlayer(r map[string]any, key, userID string) error {
+	v, present := r[key]
+	if !present {
+		return nil
+	}
+	got := scalarText(v)
+	if got == "" {
+		return fmt.Errorf("the answer's %s is %s, not a player id", key, describeShape(v))
+	}
+	if got != userID {
+		return fmt.Errorf("the answer is about player %q, not the player asked for", got)
+	}
+	return nil
 }
 
 // blockRecord unwraps a v1 block answer, {"status":1,"result":{…}}, and
@@ -507,19 +530,21 @@ func blockRecord(v any, info dataset.Info, userID string) (map[string]any, error
 		}
 		out[field] = converted
 	}
-	if _, ok := out[info.SubjectKey]; !ok {
-		// The subject key: the answer is about the player asked for.
-		out[info.SubjectKey] = userID
+	if err := aboutPlayer(out, info.SubjectKey, userID); err != nil {
+		return nil, err
 	}
+	// The subject key, which the answer may leave out.
+	out[info.SubjectKey] = userID
 	return out, nil
 }
 
 // blockNotFound reports whether a v1 block error means "not blocked": a
-// negative status that is none of the documented failures, not sent with a
-// server error, and whose message says the user, member or block was not
-// found ("project not found" or "key not found" is a failure).
+// negative status, whatever its code (API.md: {"status":-1,"message":"user
+// not found"} is "not found"), not sent with a server error, and whose
+// message says the user, member or block was not found ("project not
+// found" or "key not found" is a failure).
 func blockNotFound(e *APIError) bool {
-	if e.Gateway || e.Meaning != "" || e.HTTPStatus >= 500 || !strings.HasPrefix(e.Code, "-") {
+	if e.Gateway || e.HTTPStatus >= 500 || !strings.HasPrefix(e.Code, "-") {
 		return false
 	}
 	return saysNotFound(e.Message, blockWords)

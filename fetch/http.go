@@ -324,12 +324,14 @@ func (c *Client) classify(req request, resp *http.Response, body []byte) (answer
 	return answer{value: v}, nil
 }
 
-// classify404 reads HTTP 404 from an endpoint where it may mean "no such
-// player". It does only when the body says so: empty, null, {}, or a
-// message about the member or user not being found. Any other 404 (a route
-// that does not exist behind a proxy, a wrong key or project) says the
-// request is wrong, and taking it as "not found" would make every player
-// vanish without an error.
+// classify404 reads HTTP 404 from the Chat member endpoint, where API.md
+// decides that a 404 with a JSON body is about the member: "not found",
+// whatever the body's status, since the server sends its key statuses
+// there too. Two 404s stay errors, because taking them as "not found"
+// would make every player vanish without one: a body that is not JSON (a
+// proxy or a route that does not exist), and a JSON body about the request
+// itself (the API gateway's error shape, or a message naming the project,
+// key, header or route and not the member).
 func (c *Client) classify404(req request, body []byte) (answer, *attemptError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return answer{notFound: true}, nil
@@ -338,27 +340,27 @@ func (c *Client) classify404(req request, body []byte) (answer, *attemptError) {
 	if err != nil {
 		return answer{}, &attemptError{err: fmt.Errorf("%s: HTTP 404 with %s", req.endpoint, c.describeBody(body, err))}
 	}
-	if apiErr := c.bodyError(req, http.StatusNotFound, v); apiErr != nil {
-		if !apiErr.Gateway && apiErr.Meaning == "" && saysNotFound(apiErr.Message, memberWords) {
-			return answer{notFound: true}, nil
-		}
+	apiErr := c.bodyError(req, http.StatusNotFound, v)
+	if apiErr != nil && apiErr.Gateway {
 		return answer{}, &attemptError{err: apiErr, retry: apiErr.retryable()}
 	}
-	obj, isObject := v.(map[string]any)
-	if v == nil || isObject && len(obj) == 0 {
-		return answer{notFound: true}, nil
-	}
+	obj, _ := v.(map[string]any)
 	msg, _ := obj["message"].(string)
-	if saysNotFound(msg, memberWords) {
+	if !requestWords.MatchString(msg) || memberNotFound(msg) {
 		return answer{notFound: true}, nil
 	}
-	what := describeShape(v)
-	if msg != "" {
-		what = strconv.Quote(clip(c.redact(msg), 200))
+	if apiErr != nil {
+		return answer{}, &attemptError{err: apiErr}
 	}
 	return answer{}, &attemptError{
-		err: fmt.Errorf("%s: HTTP 404 that does not say the member was not found: %s", req.endpoint, what),
+		err: fmt.Errorf("%s: HTTP 404 about the request, not the member: %q", req.endpoint, clip(c.redact(msg), 200)),
 	}
+}
+
+// memberNotFound reports whether msg says the member was not found, even
+// if it names the project or key too ("member not found in this project").
+func memberNotFound(msg string) bool {
+	return notFoundWords.MatchString(msg) && memberWords.MatchString(msg)
 }
 
 // bodyError recognises the two error shapes in a decoded body. A record

@@ -490,21 +490,31 @@ func TestClientChatMemberAnswers(t *testing.T) {
 		{user: "null", status: 200, body: `null`},
 		{user: "empty-object", status: 200, body: `{}`},
 		{user: "404-html", status: 404, body: "<html>Not Found</html>", wantErr: `GET /v1/api/members/{userId}: HTTP 404 with a body that is not JSON: "<html>Not Found</html>"`},
-		{user: "404-wrong-key", status: 404, body: `{"status":-1,"message":"no"}`, wantErr: "status -1 (API key not registered or without permission)"},
+		// API.md: on this endpoint a 404 with a JSON body is about the
+		// member, whatever its status says.
+		{user: "404-status-1", status: 404, body: `{"status":-1,"message":"member not found"}`},
+		{user: "404-status-1-terse", status: 404, body: `{"status":-1,"message":"no"}`},
 		{user: "404-null", status: 404, body: `null`},
 		{user: "404-empty-object", status: 404, body: `{}`},
 		{user: "404-user-not-found", status: 404, body: `{"statusCode":404,"message":"User not found","error":"Not Found"}`},
 		{user: "404-status-member", status: 404, body: `{"status":-7,"message":"Member does not exist."}`},
+		{user: "404-bare-error", status: 404, body: `{"error":"Not Found"}`},
+		{user: "404-list", status: 404, body: `[]`},
+		{user: "404-member-of-project", status: 404, body: `{"status":-7,"message":"Project of this member not found."}`},
+		// A 404 about the request is not about the member: taking it as
+		// "not found" would make every member vanish.
 		{user: "404-route-miss", status: 404, body: `{"statusCode":404,"message":"Cannot GET /v1/api/members/404-route-miss","error":"Not Found"}`,
-			wantErr: `GET /v1/api/members/{userId}: HTTP 404 that does not say the member was not found: "Cannot GET /v1/api/members/404-route-miss"`},
-		{user: "404-bare-error", status: 404, body: `{"error":"Not Found"}`,
-			wantErr: "GET /v1/api/members/{userId}: HTTP 404 that does not say the member was not found: an object with keys [error]"},
+			wantErr: `GET /v1/api/members/{userId}: HTTP 404 about the request, not the member: "Cannot GET /v1/api/members/404-route-miss"`},
 		{user: "404-project-not-found", status: 404, body: `{"message":"project not found"}`,
-			wantErr: `HTTP 404 that does not say the member was not found: "project not found"`},
-		{user: "404-status-project", status: 404, body: `{"status":-7,"message":"Project of this member not found."}`,
-			wantErr: `GET /v1/api/members/{userId}: status -7: "Project of this member not found." [HTTP 404]`},
-		{user: "404-list", status: 404, body: `[]`,
-			wantErr: "HTTP 404 that does not say the member was not found: a list of 0"},
+			wantErr: `HTTP 404 about the request, not the member: "project not found"`},
+		{user: "404-wrong-key", status: 404, body: `{"status":-1,"message":"API key not registered"}`,
+			wantErr: `GET /v1/api/members/{userId}: status -1 (API key not registered or without permission): "API key not registered" [HTTP 404]`},
+		{user: "404-gateway", status: 404, body: `{"error":{"errorCode":"400","message":"quota exceeded"}}`,
+			wantErr: `API gateway error 400 (quota exceeded)`},
+		// A 200 answer about another player is an error, not "not found".
+		{user: "other-player", status: 200, body: `{"id":"p-other","online":true}`,
+			wantErr: `player "other-player": GET /v1/api/members/{userId}: the answer is about player "p-other", not the player asked for`},
+		{user: "bool-id", status: 200, body: `{"id":true}`, wantErr: "the answer's id is a boolean, not a player id"},
 		{user: "list", status: 200, body: `[]`, wantErr: "GET /v1/api/members/{userId}: the answer is a list of 0, not a member"},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
