@@ -154,7 +154,7 @@ func (o *checkOptions) read(ctx context.Context, ld *loaded, need []string, e *e
 		if err != nil {
 			return nil, usageErrorf("check: --snapshot: %v", err)
 		}
-		cohorts = fetch.Load(fetchCtx, ld.cfg, snap, need, refine)
+		cohorts = fetch.Load(fetchCtx, ld.cfg, fetch.FromSnapshot(snap), need, refine)
 	} else {
 		s, err := openSession("check", ld.cfg, need, &o.fetchFlags, o.colorFor(e.stderrTTY, e), e)
 		if err != nil {

@@ -125,7 +125,12 @@ func openSession(cmd string, cfg *config.Config, need []string, f *fetchFlags, c
 	if rate == 0 {
 		rate = -1 // the client's "no limit"
 	}
+	via := fetch.ViaAPI
+	if f.sandbox != "" {
+		via = fetch.ViaSandbox
+	}
 	client, err := fetch.NewClient(sources, fetch.ClientOptions{
+		Via:         via,
 		Concurrency: f.concurrency,
 		RateLimit:   rate,
 		UserAgent:   "gpaudit/" + version,

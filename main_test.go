@@ -41,6 +41,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":      cmdExits,
 			"mkmanifest": cmdMkmanifest,
+			"cmpreport":  cmdCmpreport,
 		},
 	})
 }
@@ -69,6 +70,28 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit code %d, want %d", got, want)
+	}
+}
+
+// cmdCmpreport compares two JSON reports as evidence: equal but for how
+// their cohorts were read (via, requests, retries), so that a run over the
+// sandbox can be held against one over its snapshot. "stdout" names the
+// last command's output:
+//
+//	cmpreport stdout live.json
+func cmdCmpreport(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: cmpreport FILE1 FILE2")
+	}
+	a, _, err := omitHowRead([]byte(ts.ReadFile(args[0])))
+	ts.Check(err)
+	b, _, err := omitHowRead([]byte(ts.ReadFile(args[1])))
+	ts.Check(err)
+	if (a == b) == neg {
+		if neg {
+			ts.Fatalf("%s and %s are the same report", args[0], args[1])
+		}
+		ts.Fatalf("%s and %s are different reports:\n--- %s\n%s\n--- %s\n%s", args[0], args[1], args[0], a, args[1], b)
 	}
 }
 

@@ -55,16 +55,22 @@ func testCohorts(t *testing.T) []fetch.Cohort {
 		{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: records(t, "linkings")},
 		{Name: "chat", Source: "ncloud_chat.main", Dataset: "chat_members", Records: records(t, "chat_members")},
 		{Name: "bad_times", Source: "gamepot.main", Dataset: "memberblock", Records: records(t, "bad_times")},
-		{Name: "broken", Source: "gamepot.main", Dataset: "memberblock", Err: errors.New("fetch memberblock page 2: status -1")},
+		{Name: "broken", Source: "gamepot.main", Dataset: "memberblock", Err: errors.New("fetch memberblock page 2: status -1"),
+			Stats: fetch.Stats{Via: fetch.ViaAPI, Requests: 3, Retries: 1}},
+		{Name: "spare", Source: "gamepot.main", Dataset: "memberblock", Unused: true, Stats: fetch.Stats{Via: fetch.ViaAPI}},
 	}
 }
 
 var wantCohorts = []CohortResult{
 	{Name: "blocks", Source: "gamepot.main", Dataset: "memberblock", Records: 5, Status: "ok"},
+	// The fixture sets no Stats on the loaded cohorts; broken and spare show
+	// that they are carried over.
 	{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: 5, Status: "ok"},
 	{Name: "chat", Source: "ncloud_chat.main", Dataset: "chat_members", Records: 2, Status: "ok"},
 	{Name: "bad_times", Source: "gamepot.main", Dataset: "memberblock", Records: 1, Status: "ok"},
-	{Name: "broken", Source: "gamepot.main", Dataset: "memberblock", Status: "error", Error: "fetch memberblock page 2: status -1"},
+	{Name: "broken", Source: "gamepot.main", Dataset: "memberblock", Status: "error", Error: "fetch memberblock page 2: status -1",
+		Via: "api", Requests: 3, Retries: 1},
+	{Name: "spare", Source: "gamepot.main", Dataset: "memberblock", Status: "unused", Via: "api"},
 }
 
 // chk is a check on policy over cohort; the result it gives before
@@ -276,6 +282,7 @@ func TestRun(t *testing.T) {
 			checks: []*config.Check{
 				chk("errored", "test.pass", "broken"),
 				chk("missing", "test.pass", "nowhere"),
+				chk("unused", "test.pass", "spare"),
 				withCohorts(chk("with_errored", "test.join", "blocks"), map[string]string{"chat": "chat", "more": "broken"}),
 				withCohorts(chk("with_missing", "test.join", "blocks"), map[string]string{"chat": "nowhere"}),
 			},
@@ -283,8 +290,10 @@ func TestRun(t *testing.T) {
 				return []CheckResult{
 					res(c[0], StatusError, 0, "cohort broken: fetch memberblock page 2: status -1"),
 					res(c[1], StatusError, 0, "cohort nowhere was not loaded"),
-					res(c[2], StatusError, 0, "with more: cohort broken: fetch memberblock page 2: status -1"),
-					res(c[3], StatusError, 0, "with chat: cohort nowhere was not loaded"),
+					// Never an empty cohort that passes.
+					res(c[2], StatusError, 0, "cohort spare was not loaded"),
+					res(c[3], StatusError, 0, "with more: cohort broken: fetch memberblock page 2: status -1"),
+					res(c[4], StatusError, 0, "with chat: cohort nowhere was not loaded"),
 				}
 			},
 		},

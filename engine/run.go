@@ -38,13 +38,22 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 	loaded := map[string]*loadedCohort{}
 	for i := range cohorts {
 		c := &cohorts[i]
-		cr := CohortResult{Name: c.Name, Source: c.Source, Dataset: c.Dataset, Status: "ok"}
-		if c.Err != nil {
-			cr.Status, cr.Error = "error", c.Err.Error()
-		} else {
+		cr := CohortResult{
+			Name: c.Name, Source: c.Source, Dataset: c.Dataset, Status: CohortOK,
+			Via: c.Stats.Via, Requests: c.Stats.Requests, Retries: c.Stats.Retries, Verified: c.Stats.Verified,
+		}
+		switch {
+		case c.Unused:
+			cr.Status = CohortUnused
+		case c.Err != nil:
+			cr.Status, cr.Error = CohortError, c.Err.Error()
+		default:
 			cr.Records = len(c.Records)
 		}
 		res.Cohorts = append(res.Cohorts, cr)
+		if c.Unused {
+			continue // a check reading it finds it "not loaded": never empty
+		}
 		if _, dup := loaded[c.Name]; !dup {
 			loaded[c.Name] = &loadedCohort{cohort: c}
 		}

@@ -19,14 +19,27 @@ type Results struct {
 	Checks  []CheckResult
 }
 
+// Cohort statuses.
+const (
+	CohortOK    = "ok"
+	CohortError = "error"
+	// CohortUnused is a cohort that no selected check reads: not loaded.
+	CohortUnused = "unused"
+)
+
 // CohortResult says how loading one cohort went.
 type CohortResult struct {
 	Name    string
 	Source  string
 	Dataset string
 	Records int
-	Status  string // "ok" or "error"
+	Status  string // CohortOK, CohortError or CohortUnused
 	Error   string
+	// Via, Requests, Retries and Verified say how it was read (fetch.Stats).
+	Via      string
+	Requests int
+	Retries  int
+	Verified bool
 }
 
 // CheckResult is one check's outcome.

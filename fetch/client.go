@@ -53,6 +53,9 @@ type ClientOptions struct {
 	Progress func(Progress)
 	// Rand is the source of backoff jitter (default: randomly seeded).
 	Rand *rand.Rand
+	// Via says, in reports, how cohorts were read: ViaAPI (the default) or
+	// ViaSandbox.
+	Via string
 }
 
 // Progress is a cohort's running totals while it is fetched.
@@ -111,6 +114,7 @@ func NewClient(sources []*config.Source, opts ClientOptions) (*Client, error) {
 		opts.RateLimit = 10
 	}
 	opts.RequestTimeout = cmp.Or(opts.RequestTimeout, 30*time.Second)
+	opts.Via = cmp.Or(opts.Via, ViaAPI)
 	switch {
 	case opts.MaxRetries == 0:
 		opts.MaxRetries = 5
@@ -289,11 +293,26 @@ func (s *source) release() { <-s.slots }
 // are kept only when they match it. The records are shared with Fetched and
 // must not be modified.
 func (c *Client) Cohort(ctx context.Context, coh *config.Cohort, users []string) ([]map[string]any, error) {
+	r, err := c.Read(ctx, coh, users)
+	return r.Records, err
+}
+
+// Read is Cohort with the Stats of the fetch: requests, retries, and
+// whether the records were verified. It implements Store.
+func (c *Client) Read(ctx context.Context, coh *config.Cohort, users []string) (Read, error) {
 	tr := c.newTracker(coh.Name)
 	records, err := c.cohort(ctx, coh, users, tr)
-	tr.finish(len(records), err)
-	return records, err
+	p := tr.finish(len(records), err)
+	return Read{Records: records, Stats: Stats{
+		Via:      c.Via(),
+		Requests: p.Requests,
+		Retries:  p.Retries,
+		Verified: err == nil && p.Verified,
+	}}, err
 }
+
+// Via is how the Client reads: ClientOptions.Via, ViaAPI by default.
+func (c *Client) Via() string { return c.opts.Via }
 
 func (c *Client) cohort(ctx context.Context, coh *config.Cohort, users []string, tr *tracker) ([]map[string]any, error) {
 	s, info, err := c.sourceFor(coh)
@@ -319,6 +338,7 @@ func (c *Client) cohort(ctx context.Context, coh *config.Cohort, users []string,
 		return nil, fmt.Errorf("fetch %s: %w", coh.Dataset, err)
 	}
 	c.remember(coh, found, nil, users)
+	tr.setVerified(true) // every player asked was answered, found or not
 	out := make([]map[string]any, 0, len(found))
 	for _, r := range found {
 		if snapshot.MatchFilter(r, coh.Filter) {
@@ -414,8 +434,9 @@ func (t *tracker) setTotal(n int) {
 	t.mu.Unlock()
 }
 
-// finish reports the cohort's end; records is the final count after de-duplication.
-func (t *tracker) finish(records int, err error) {
+// finish reports the cohort's end and returns its totals; records is the
+// final count after de-duplication.
+func (t *tracker) finish(records int, err error) Progress {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.p.Done = true
@@ -426,6 +447,7 @@ func (t *tracker) finish(records int, err error) {
 	if t.fn != nil {
 		t.fn(t.p)
 	}
+	return t.p
 }
 
 // fetchedFile is everything fetched for one source and dataset.

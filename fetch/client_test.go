@@ -622,6 +622,42 @@ func TestClientProgress(t *testing.T) {
 	}
 }
 
+// TestClientReadStats: Read says how each cohort was read, failed ones too.
+func TestClientReadStats(t *testing.T) {
+	srv := startSandbox(t, nil, sandbox.Options{Faults: []sandbox.Fault{
+		{PathPrefix: "/v2/linkings", After: 2, Times: 1, Kind: sandbox.FaultHTML503},
+		{PathPrefix: "/v2/memberblock", Kind: sandbox.FaultHTML503},
+	}})
+	tests := []struct {
+		name   string
+		via    string
+		cohort *config.Cohort
+		users  []string
+		want   fetch.Stats
+		err    bool
+	}{
+		{name: "list with a retry", cohort: &config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"},
+			want: fetch.Stats{Via: fetch.ViaAPI, Requests: 7, Retries: 1, Verified: true}},
+		{name: "per player, via the sandbox", via: fetch.ViaSandbox,
+			cohort: &config.Cohort{Name: "b", Source: "gamepot.main", Dataset: "user_block"}, users: []string{"p00001", "p00002"},
+			want: fetch.Stats{Via: fetch.ViaSandbox, Requests: 2, Verified: true}},
+		{name: "failed", cohort: &config.Cohort{Name: "m", Source: "gamepot.main", Dataset: "memberblock"},
+			want: fetch.Stats{Via: fetch.ViaAPI, Requests: 3, Retries: 2}, err: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, srv.URL(), fetch.ClientOptions{Via: tt.via, MaxRetries: 2})
+			got, err := c.Read(context.Background(), tt.cohort, tt.users)
+			if (err != nil) != tt.err {
+				t.Fatalf("error = %v, want one: %v", err, tt.err)
+			}
+			if diff := cmp.Diff(tt.want, got.Stats); diff != "" {
+				t.Errorf("stats (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // inFlight wraps h and records the most requests it served at once.
 type inFlight struct {
 	h        http.Handler

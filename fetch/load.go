@@ -5,43 +5,125 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/dataset"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
-// Store serves the records of one cohort: a snapshot.Snapshot offline, the
-// Client online. users is nil for a list cohort; for a per-player cohort it
-// holds the ids to look up (possibly none).
-type Store interface {
-	Cohort(ctx context.Context, c *config.Cohort, users []string) ([]map[string]any, error)
+// How a cohort was read, for Stats.Via.
+const (
+	ViaSnapshot = "snapshot"
+	ViaAPI      = "api"
+	ViaSandbox  = "sandbox"
+)
+
+// Stats says how a cohort was read: from where, with how many requests, and
+// whether the records were shown complete.
+type Stats struct {
+	Via      string // ViaSnapshot, ViaAPI or ViaSandbox
+	Requests int    // requests sent, retries included
+	Retries  int
+	// Verified reports that the records were shown to be all there were:
+	// a list held against its count, every player of a per-player cohort
+	// answered, a snapshot file whose hash and coverage hold. A list whose
+	// endpoint answers no usable count is read but not verified.
+	Verified bool
 }
 
+// Read is one cohort's records as a Store read them.
+type Read struct {
+	Records []map[string]any
+	Stats   Stats
+}
+
+// Store serves the records of one cohort: a snapshot offline (see
+// FromSnapshot), the Client online. users is nil for a list cohort; for a
+// per-player cohort it holds the ids to look up (possibly none). A Store is
+// safe for concurrent use: Load reads cohorts at the same time.
+type Store interface {
+	// Read reads one cohort. On error, the Read still holds the Stats of
+	// what was tried.
+	Read(ctx context.Context, c *config.Cohort, users []string) (Read, error)
+	// Via says how the Store reads: ViaSnapshot, ViaAPI or ViaSandbox.
+	Via() string
+}
+
+// FromSnapshot serves cohorts from a snapshot, only those it covers.
+func FromSnapshot(s *snapshot.Snapshot) Store { return snapshotStore{s} }
+
+type snapshotStore struct{ s *snapshot.Snapshot }
+
+func (st snapshotStore) Read(ctx context.Context, c *config.Cohort, users []string) (Read, error) {
+	records, err := st.s.Cohort(ctx, c, users)
+	return Read{Records: records, Stats: Stats{Via: ViaSnapshot, Verified: err == nil}}, err
+}
+
+func (snapshotStore) Via() string { return ViaSnapshot }
+
 // Refiner applies a cohort's where expression to its records, keeping those
-// for which it holds. The engine provides it, since where is Rego.
+// for which it holds. The engine provides it, since where is Rego. It is
+// called for several cohorts at the same time.
 type Refiner func(ctx context.Context, c *config.Cohort, records []map[string]any) ([]map[string]any, error)
 
 // Load loads the cohorts named in need and, transitively, the cohorts they
-// take their users from, and returns them in cfg.Cohorts order. A cohort that
-// cannot be loaded has Err set (naming the cohort) and nil Records; a
-// cohort whose users cohort failed fails too. Names in need that cfg does not
-// declare come last, each with an error.
+// take their users from, and returns every cohort of cfg in cfg.Cohorts
+// order: those outside need and its users cohorts are marked Unused and
+// not read. Cohorts are read at the same time, each as soon as its users
+// cohort is loaded; the Store's limits (a source's rate limit and
+// concurrency) pace the requests. A cohort that cannot be loaded has Err
+// set (naming the cohort) and nil Records; a cohort whose users cohort
+// failed fails too. Names in need that cfg does not declare come last,
+// each with an error.
 func Load(ctx context.Context, cfg *config.Config, store Store, need []string, refine Refiner) []Cohort {
-	var out []Cohort
-	loaded := make(map[string]Cohort, len(need))
-	failures := make(map[string]error, len(need)) // unwrapped, to quote in dependents
+	wanted := make(map[string]bool, len(need))
 	for _, c := range cfg.Closure(need) {
-		result := Cohort{Name: c.Name, Source: c.Source, Dataset: c.Dataset}
-		records, err := loadCohort(ctx, c, store, refine, loaded, failures)
-		if err != nil {
-			failures[c.Name] = err
-			result.Err = err // Cohort.Name already says which cohort
-		} else {
-			result.Records = records
-			loaded[c.Name] = result
-		}
-		out = append(out, result)
+		wanted[c.Name] = true
 	}
+	out := make([]Cohort, len(cfg.Cohorts))
+	index := make(map[string]int, len(cfg.Cohorts))
+	done := make([]chan struct{}, len(cfg.Cohorts))
+	for i, c := range cfg.Cohorts {
+		out[i] = Cohort{Name: c.Name, Source: c.Source, Dataset: c.Dataset}
+		if _, dup := index[c.Name]; !dup {
+			index[c.Name] = i
+		}
+		if wanted[c.Name] {
+			done[i] = make(chan struct{})
+		} else {
+			out[i].Unused = true
+			out[i].Stats.Via = store.Via()
+		}
+	}
+	var wg sync.WaitGroup
+	for i, c := range cfg.Cohorts {
+		if done[i] == nil {
+			continue
+		}
+		wg.Go(func() {
+			defer close(done[i])
+			var dep *Cohort
+			if c.UsersCohort != "" {
+				// Only a cohort declared earlier may give users, so the
+				// waits always end.
+				if j, ok := index[c.UsersCohort]; ok && j < i && done[j] != nil {
+					<-done[j]
+					dep = &out[j]
+				}
+			}
+			records, stats, err := loadCohort(ctx, c, store, refine, dep)
+			out[i].Stats = stats
+			if err != nil {
+				out[i].Err = err // Cohort.Name already says which cohort
+				out[i].Stats.Verified = false
+				return
+			}
+			out[i].Records = records
+		})
+	}
+	wg.Wait()
+
 	var unknown []string
 	for _, name := range need {
 		if cfg.Cohort(name) == nil {
@@ -50,49 +132,50 @@ func Load(ctx context.Context, cfg *config.Config, store Store, need []string, r
 	}
 	slices.Sort(unknown)
 	for _, name := range slices.Compact(unknown) {
-		out = append(out, Cohort{Name: name, Err: errors.New("not declared")})
+		out = append(out, Cohort{Name: name, Err: errors.New("not declared"), Stats: Stats{Via: store.Via()}})
 	}
 	return out
 }
 
-// loadCohort loads one cohort whose users cohort, if any, is already in
-// loaded or failures.
-func loadCohort(ctx context.Context, c *config.Cohort, store Store, refine Refiner,
-	loaded map[string]Cohort, failures map[string]error) ([]map[string]any, error) {
+// loadCohort loads one cohort. dep is its users cohort, already loaded or
+// failed, or nil when it has none or it is not declared before c.
+func loadCohort(ctx context.Context, c *config.Cohort, store Store, refine Refiner, dep *Cohort) ([]map[string]any, Stats, error) {
+	stats := Stats{Via: store.Via()}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, stats, err
 	}
 	users := c.Users
 	if c.UsersCohort != "" {
-		if err, failed := failures[c.UsersCohort]; failed {
-			return nil, fmt.Errorf("users cohort %q: %w", c.UsersCohort, err)
+		if dep == nil {
+			return nil, stats, fmt.Errorf("users cohort %q: not declared before it is used", c.UsersCohort)
 		}
-		dep, ok := loaded[c.UsersCohort]
-		if !ok {
-			return nil, fmt.Errorf("users cohort %q: not declared before it is used", c.UsersCohort)
+		if dep.Err != nil {
+			return nil, stats, fmt.Errorf("users cohort %q: %w", c.UsersCohort, dep.Err)
 		}
 		var err error
-		if users, err = subjects(dep); err != nil {
-			return nil, fmt.Errorf("users cohort %q: %w", c.UsersCohort, err)
+		if users, err = subjects(*dep); err != nil {
+			return nil, stats, fmt.Errorf("users cohort %q: %w", c.UsersCohort, err)
 		}
 	}
-	records, err := store.Cohort(ctx, c, users)
+	read, err := store.Read(ctx, c, users)
+	stats = read.Stats
 	if err != nil {
-		return nil, err
+		return nil, stats, err
 	}
+	records := read.Records
 	if c.Where != "" {
 		if refine == nil {
-			return nil, errors.New("it has a where expression and nothing to evaluate it")
+			return nil, stats, errors.New("it has a where expression and nothing to evaluate it")
 		}
 		if records, err = refine(ctx, c, records); err != nil {
-			return nil, fmt.Errorf("where: %w", err)
+			return nil, stats, fmt.Errorf("where: %w", err)
 		}
 	}
 	if records == nil {
 		// Policies see [] rather than null for an empty cohort.
 		records = []map[string]any{}
 	}
-	return records, nil
+	return records, stats, nil
 }
 
 // subjects returns the distinct player ids of a cohort's records, sorted,

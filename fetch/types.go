@@ -13,4 +13,9 @@ type Cohort struct {
 	Records []map[string]any
 	// Err is why the cohort could not be loaded; Records is nil then.
 	Err error
+	// Unused marks a cohort that no selected check reads, directly or
+	// through users: it was not loaded.
+	Unused bool
+	// Stats says how it was read.
+	Stats Stats
 }

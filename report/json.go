@@ -45,12 +45,16 @@ type jsonSummary struct {
 }
 
 type jsonCohort struct {
-	Name    string `json:"name"`
-	Source  string `json:"source"`
-	Dataset string `json:"dataset"`
-	Records int    `json:"records"`
-	Status  string `json:"status"`
-	Error   string `json:"error"`
+	Name     string `json:"name"`
+	Source   string `json:"source"`
+	Dataset  string `json:"dataset"`
+	Records  int    `json:"records"`
+	Status   string `json:"status"`
+	Error    string `json:"error"`
+	Via      string `json:"via"`
+	Requests int    `json:"requests"`
+	Retries  int    `json:"retries"`
+	Verified bool   `json:"verified"`
 }
 
 type jsonCheck struct {
@@ -93,6 +97,7 @@ func (j *JSON) Report(w io.Writer, r *engine.Results) error {
 		doc.Cohorts = append(doc.Cohorts, jsonCohort{
 			Name: c.Name, Source: c.Source, Dataset: c.Dataset,
 			Records: c.Records, Status: c.Status, Error: c.Error,
+			Via: c.Via, Requests: c.Requests, Retries: c.Retries, Verified: c.Verified,
 		})
 	}
 	for _, c := range r.Checks {

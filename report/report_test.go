@@ -68,10 +68,14 @@ func fixture() *engine.Results {
 	return &engine.Results{
 		AsOf: asOf,
 		Cohorts: []engine.CohortResult{
-			{Name: "active_manual_blocks", Source: "gamepot.main", Dataset: "memberblock", Records: 120, Status: "ok"},
-			{Name: "google_links", Source: "gamepot.main", Dataset: "linkings", Records: 1, Status: "ok"},
+			{Name: "active_manual_blocks", Source: "gamepot.main", Dataset: "memberblock", Records: 120, Status: "ok",
+				Via: "api", Requests: 4, Retries: 1, Verified: true},
+			{Name: "google_links", Source: "gamepot.main", Dataset: "linkings", Records: 1, Status: "ok",
+				Via: "api", Requests: 3},
 			{Name: "blocked_in_chat", Source: "ncloud_chat.main", Dataset: "chat_members", Status: "error",
-				Error: "fetch chat_members page 1: HTTP 503 <html>Service & \"Unavailable\"</html>\nretried 3 times"},
+				Error: "fetch chat_members page 1: HTTP 503 <html>Service & \"Unavailable\"</html>\nretried 3 times",
+				Via:   "api", Requests: 4, Retries: 3},
+			{Name: "spare", Source: "gamepot.main", Dataset: "memberblock", Status: "unused", Via: "api"},
 		},
 		Checks: []engine.CheckResult{
 			{Name: "manual_block_max_days", Title: "No active manual block longer than 30 days",

@@ -160,7 +160,7 @@ func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label string)
 func (t *Text) writeCohorts(b *bytes.Buffer, cohorts []engine.CohortResult) {
 	var failed []engine.CohortResult
 	for _, c := range cohorts {
-		if c.Status == "error" {
+		if c.Status == engine.CohortError {
 			failed = append(failed, c)
 		}
 	}
