@@ -98,7 +98,11 @@ type source struct {
 	base  string        // endpoint without a trailing slash
 	err   error         // why the source cannot be used, reported on use
 	limit *rate.Limiter // nil: no limit
-	slots chan struct{}
+	slots *slots
+	// turn lets one request at a time wait for the rate limit, so that an
+	// urgent request is the next to get a token rather than queue behind
+	// every slot holder's reservation.
+	turn *slots
 }
 
 // NewClient returns a Client for sources, whose attributes must already be
@@ -153,7 +157,8 @@ func NewClient(sources []*config.Source, opts ClientOptions) (*Client, error) {
 		s := &source{
 			cfg:   src,
 			limit: newLimiter(opts.RateLimit),
-			slots: make(chan struct{}, opts.Concurrency),
+			slots: newSlots(opts.Concurrency),
+			turn:  newSlots(1),
 		}
 		s.base, s.err = checkSource(src)
 		c.sources[id] = s
@@ -255,16 +260,21 @@ func sameHostClient(hc *http.Client, concurrency int) *http.Client {
 // acquire takes one of the source's request slots and waits for its rate
 // limit; release gives the slot back.
 func (s *source) acquire(ctx context.Context) error {
-	select {
-	case s.slots <- struct{}{}:
-	case <-ctx.Done():
+	urgent := isUrgent(ctx)
+	if err := s.slots.acquire(ctx, urgent); err != nil {
 		return ctxErr(ctx)
 	}
 	if s.limit == nil {
 		return nil
 	}
-	if err := s.limit.Wait(ctx); err != nil {
-		<-s.slots
+	if err := s.turn.acquire(ctx, urgent); err != nil {
+		s.slots.release()
+		return ctxErr(ctx)
+	}
+	err := s.limit.Wait(ctx)
+	s.turn.release()
+	if err != nil {
+		s.slots.release()
 		if ctx.Err() != nil {
 			return ctxErr(ctx)
 		}
@@ -283,7 +293,7 @@ func newLimiter(rps float64) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(rps), 1)
 }
 
-func (s *source) release() { <-s.slots }
+func (s *source) release() { s.slots.release() }
 
 // Cohort fetches the records of cohort coh: through the list endpoint when
 // users is nil, one request per player otherwise. It implements Store.

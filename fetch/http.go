@@ -331,13 +331,11 @@ func (c *Client) classify(req request, resp *http.Response, body []byte) (answer
 // would make every player vanish without one: a body that is not JSON (a
 // proxy or a route that does not exist), and a JSON body about the request
 // itself (the API gateway's error shape, or a message naming the project,
-// key, header or route and not the member).
+// key, header or route and not the member). An empty body is not JSON.
 func (c *Client) classify404(req request, body []byte) (answer, *attemptError) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return answer{notFound: true}, nil
-	}
 	v, err := snapshot.DecodeJSON(body)
 	if err != nil {
+		// An empty body too: API.md lists only JSON answers as "not found".
 		return answer{}, &attemptError{err: fmt.Errorf("%s: HTTP 404 with %s", req.endpoint, c.describeBody(body, err))}
 	}
 	apiErr := c.bodyError(req, http.StatusNotFound, v)

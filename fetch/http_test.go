@@ -486,7 +486,7 @@ func TestClientChatMemberAnswers(t *testing.T) {
 	}{
 		{user: "found", status: 200, body: `{"id":"found","online":true}`, found: true},
 		{user: "404-json", status: 404, body: `{"message":"member not found"}`},
-		{user: "404-empty", status: 404},
+		{user: "404-empty", status: 404, wantErr: "GET /v1/api/members/{userId}: HTTP 404 with an empty body"},
 		{user: "null", status: 200, body: `null`},
 		{user: "empty-object", status: 200, body: `{}`},
 		{user: "404-html", status: 404, body: "<html>Not Found</html>", wantErr: `GET /v1/api/members/{userId}: HTTP 404 with a body that is not JSON: "<html>Not Found</html>"`},

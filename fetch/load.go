@@ -72,14 +72,19 @@ type Refiner func(ctx context.Context, c *config.Cohort, records []map[string]an
 // order: those outside need and its users cohorts are marked Unused and
 // not read. Cohorts are read at the same time, each as soon as its users
 // cohort is loaded; the Store's limits (a source's rate limit and
-// concurrency) pace the requests. A cohort that cannot be loaded has Err
+// concurrency) pace the requests, those of cohorts that others wait for
+// first. A cohort that cannot be loaded has Err
 // set (naming the cohort) and nil Records; a cohort whose users cohort
 // failed fails too. Names in need that cfg does not declare come last,
 // each with an error.
 func Load(ctx context.Context, cfg *config.Config, store Store, need []string, refine Refiner) []Cohort {
 	wanted := make(map[string]bool, len(need))
+	awaited := make(map[string]bool) // users cohorts of others: fetched first
 	for _, c := range cfg.Closure(need) {
 		wanted[c.Name] = true
+		if c.UsersCohort != "" {
+			awaited[c.UsersCohort] = true
+		}
 	}
 	out := make([]Cohort, len(cfg.Cohorts))
 	index := make(map[string]int, len(cfg.Cohorts))
@@ -112,7 +117,11 @@ func Load(ctx context.Context, cfg *config.Config, store Store, need []string, r
 					dep = &out[j]
 				}
 			}
-			records, stats, err := loadCohort(ctx, c, store, refine, dep)
+			cctx := ctx
+			if awaited[c.Name] {
+				cctx = withUrgent(ctx)
+			}
+			records, stats, err := loadCohort(cctx, c, store, refine, dep)
 			out[i].Stats = stats
 			if err != nil {
 				out[i].Err = err // Cohort.Name already says which cohort
