@@ -359,3 +359,34 @@ func proxy404() http.Handler {
 	})
 	return mux
 }
+
+// TestClientCountFallsAfterPaging is a list whose count falls, between the
+// count before paging and the one after, to the number of records the
+// client received, while the server answers nothing past offset 100. The
+// count rule (at least the smaller of the two counts) then holds, though
+// neither count describes the 100 records received: 250 records existed
+// when paging began, and none, or 100, when it ended.
+func TestClientCountFallsAfterPaging(t *testing.T) {
+	records := linkings(250)
+	for _, after := range []int{100, 0} {
+		fc := faultCase{
+			name:    fmt.Sprintf("count 250 then %d, nothing past offset 100", after),
+			cohort:  config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"},
+			want:    idRange("L", 0, 250, 1),
+			wantErr: "the endpoint counts",
+		}
+		t.Run(fc.name, func(t *testing.T) {
+			fc.run(t, func(t *testing.T) string {
+				srv := httptest.NewServer(&listServer{
+					records: records,
+					counts:  []string{`{"count":250}`, fmt.Sprintf(`{"count":%d}`, after)},
+					page: func(offset, perPage int) []map[string]any {
+						return records[min(offset, 100):min(offset+perPage, 100)]
+					},
+				})
+				t.Cleanup(srv.Close)
+				return srv.URL
+			})
+		})
+	}
+}
