@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -42,6 +44,8 @@ func TestScripts(t *testing.T) {
 			"exits":      cmdExits,
 			"mkmanifest": cmdMkmanifest,
 			"cmpreport":  cmdCmpreport,
+			"freeport":   cmdFreeport,
+			"waitserve":  cmdWaitserve,
 		},
 	})
 }
@@ -157,4 +161,45 @@ func cmdMkmanifest(ts *testscript.TestScript, neg bool, args []string) {
 	}, "", "  ")
 	ts.Check(err)
 	ts.Check(os.WriteFile(filepath.Join(dir, "manifest.json"), append(out, '\n'), 0o644))
+}
+
+// cmdFreeport sets the environment variable NAME to a port of 127.0.0.1
+// that was free a moment before, for a server the script starts in the
+// background (gpaudit sandbox --addr 127.0.0.1:$NAME):
+//
+//	freeport PORT
+func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport NAME")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	ts.Check(ln.Close())
+	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+// waitserveLimit bounds how long waitserve waits for a server to start.
+const waitserveLimit = 30 * time.Second
+
+// cmdWaitserve waits until a server started in the background accepts
+// connections on ADDRESS, and fails the script if none does in time:
+//
+//	waitserve 127.0.0.1:$PORT
+func cmdWaitserve(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitserve ADDRESS")
+	}
+	deadline := time.Now().Add(waitserveLimit)
+	for {
+		conn, err := net.DialTimeout("tcp", args[0], time.Second)
+		if err == nil {
+			conn.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("nothing accepts connections on %s after %s: %v", args[0], waitserveLimit, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

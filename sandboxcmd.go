@@ -26,6 +26,10 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 	fs.Float64Var(&opts.FailRate, "fail-rate", 0, "fraction 0..1 of requests answered 503 with an HTML page")
 	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "requests per second allowed; more are answered 429 with Retry-After (0: no limit)")
 	fs.Uint64Var(&opts.Seed, "seed", 1, "seed of --fail-rate, so runs repeat")
+	fs.IntVar(&opts.PageCap, "page-cap", 0, "answer at most `N` rows per list page, whatever per_page asks (0: no cap)")
+	fs.IntVar(&opts.OffsetCap, "offset-cap", 0, "answer an empty list page at any offset of `N` or more, counts still whole (0: no cap)")
+	fs.BoolVar(&opts.SwapDuplicate, "swap-duplicate", false, "on list pages after the first, answer the record before the page in place of its first")
+	fs.StringVar(&opts.WrongPlayer, "wrong-player", "", "answer a per-player lookup of player `ID` with another player's record")
 	fs.BoolVarP(&verbose, "verbose", "v", false, "log each request on stderr")
 	if _, done, err := parseFlags(fs, args); err != nil || done {
 		return err
@@ -35,6 +39,9 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 	}
 	if data == "" {
 		return usageErrorf("sandbox: --data DIR is required")
+	}
+	if err := checkFaultFlags(opts); err != nil {
+		return err
 	}
 	opts.Data, opts.APIKey = data, key
 	if verbose {
@@ -68,5 +75,19 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 		return runtimeErrorf("sandbox: %v", err)
 	}
 	fmt.Fprintln(e.stderr, "gpaudit sandbox: stopped")
+	return nil
+}
+
+// checkFaultFlags rejects fault flags no sandbox could serve, naming the
+// flag; sandbox.New checks the same options, but in its own words.
+func checkFaultFlags(opts sandbox.Options) error {
+	switch {
+	case opts.PageCap < 0:
+		return usageErrorf("sandbox: --page-cap %d: want 0 (no cap) or more rows", opts.PageCap)
+	case opts.OffsetCap < 0:
+		return usageErrorf("sandbox: --offset-cap %d: want 0 (no cap) or more", opts.OffsetCap)
+	case opts.WrongPlayer != strings.TrimSpace(opts.WrongPlayer):
+		return usageErrorf("sandbox: --wrong-player %q: a player id has no white space around it", opts.WrongPlayer)
+	}
 	return nil
 }

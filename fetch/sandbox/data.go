@@ -184,3 +184,42 @@ func parseTimestamp(v any) time.Time {
 	}
 	return t
 }
+
+// otherPlayer returns the first player of the table, in file order, other
+// than id, or "" when there is none: whom a WrongPlayer lookup is answered
+// about.
+func (t *table) otherPlayer(id string) string {
+	for _, r := range t.records {
+		if p, ok := r[t.info.SubjectKey].(string); ok && p != id {
+			return p
+		}
+	}
+	return ""
+}
+
+// answeredAs is the player whose record a per-player lookup of id is
+// answered with: id itself, or another player when id is the WrongPlayer
+// fault's and the table holds one.
+func (t *table) answeredAs(id, wrongPlayer string) string {
+	if wrongPlayer == "" || id != wrongPlayer {
+		return id
+	}
+	if other := t.otherPlayer(id); other != "" {
+		return other
+	}
+	return id
+}
+
+// wrongPlayerAnswerable reports whether some per-player data file covers
+// player id and holds another player, so that a WrongPlayer fault on id
+// changes at least one answer.
+func wrongPlayerAnswerable(sources map[string]*source, id string) bool {
+	for _, src := range sources {
+		for _, t := range src.tables {
+			if t.info.PerPlayer() && t.coversPlayer(id) && t.otherPlayer(id) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -313,5 +314,146 @@ func TestRateLimitBurst(t *testing.T) {
 		if a := get(t, s.URL(), "/v2/linkings", listQuery("{}", "", ""), gamepotHeaders("gamepot.main")); a.status != 200 {
 			t.Fatalf("request %d: %d %s", i, a.status, a.body)
 		}
+	}
+}
+
+// TestListFaults pages the fixture's lists, sorted by id, through each list
+// fault: linkings are l1 to l5, their google ones l1, l3 and l4.
+func TestListFaults(t *testing.T) {
+	pageCap2 := sandbox.Options{PageCap: 2}
+	offsetCap3 := sandbox.Options{OffsetCap: 3}
+	swap := sandbox.Options{SwapDuplicate: true}
+	tests := []struct {
+		name          string
+		opts          sandbox.Options
+		path, project string
+		filter        string // default {}
+		option        string
+		want          []string
+	}{
+		{name: "page cap below per_page", opts: pageCap2, option: `{"per_page":100}`, want: []string{"l1", "l2"}},
+		{name: "page cap with no per_page", opts: pageCap2, want: []string{"l1", "l2"}},
+		{name: "page cap above per_page", opts: pageCap2, option: `{"per_page":1}`, want: []string{"l1"}},
+		{name: "page cap at an offset", opts: pageCap2, option: `{"offset":3,"per_page":100}`, want: []string{"l4", "l5"}},
+		{name: "page cap on the last page", opts: pageCap2, option: `{"offset":4,"per_page":100}`, want: []string{"l5"}},
+		{name: "page cap on a filtered list", opts: pageCap2, filter: `{"provider":"google"}`, option: `{"offset":1,"per_page":100}`, want: []string{"l3", "l4"}},
+		{name: "page cap on memberblock", opts: sandbox.Options{PageCap: 1}, path: "/v2/memberblock", option: `{"offset":1}`, want: []string{"b2"}},
+		{name: "page cap on chat members", opts: pageCap2, path: "/v1/api/members", project: "ncloud_chat.main", option: `{"per_page":3}`, want: []string{"a/b", "u1"}},
+
+		{name: "offset cap: below it", opts: offsetCap3, option: `{"offset":2,"per_page":1}`, want: []string{"l3"}},
+		{name: "offset cap: a page that starts below it is whole", opts: offsetCap3, option: `{"offset":1,"per_page":100}`, want: []string{"l2", "l3", "l4", "l5"}},
+		{name: "offset cap: at it", opts: offsetCap3, option: `{"offset":3,"per_page":100}`, want: []string{}},
+		{name: "offset cap: past it", opts: offsetCap3, option: `{"offset":4,"per_page":1}`, want: []string{}},
+		{name: "offset cap on chat members", opts: offsetCap3, path: "/v1/api/members", project: "ncloud_chat.main", option: `{"offset":3}`, want: []string{}},
+		{name: "offset cap beyond the data", opts: sandbox.Options{OffsetCap: 10}, option: `{"offset":4}`, want: []string{"l5"}},
+
+		{name: "swap: the first page is whole", opts: swap, option: `{"per_page":2}`, want: []string{"l1", "l2"}},
+		{name: "swap: a later page starts with the record before it", opts: swap, option: `{"offset":2,"per_page":2}`, want: []string{"l2", "l4"}},
+		{name: "swap: the last page", opts: swap, option: `{"offset":4,"per_page":2}`, want: []string{"l4"}},
+		{name: "swap: a page of one", opts: swap, option: `{"offset":1,"per_page":1}`, want: []string{"l1"}},
+		{name: "swap: past the end", opts: swap, option: `{"offset":5,"per_page":2}`, want: []string{}},
+		{name: "swap on a filtered list", opts: swap, filter: `{"provider":"google"}`, option: `{"offset":1,"per_page":2}`, want: []string{"l1", "l4"}},
+		{name: "swap on memberblock", opts: swap, path: "/v2/memberblock", option: `{"offset":1}`, want: []string{"b1", "b3"}},
+		{name: "swap on chat members", opts: swap, path: "/v1/api/members", project: "ncloud_chat.main", option: `{"offset":2}`, want: []string{"u1", "u3"}},
+
+		{name: "all three", opts: sandbox.Options{PageCap: 2, OffsetCap: 4, SwapDuplicate: true}, option: `{"offset":3,"per_page":100}`, want: []string{"l3", "l5"}},
+		{name: "all three past the offset cap", opts: sandbox.Options{PageCap: 2, OffsetCap: 4, SwapDuplicate: true}, option: `{"offset":4,"per_page":100}`, want: []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startFixture(t, tt.opts)
+			plain := startFixture(t, sandbox.Options{})
+			path, project, filter := cmpOr(tt.path, "/v2/linkings"), cmpOr(tt.project, "gamepot.main"), cmpOr(tt.filter, "{}")
+			header := gamepotHeaders(project)
+			if strings.HasPrefix(path, "/v1/") {
+				header = chatHeaders(project)
+			}
+			a := get(t, s.URL(), path, listQuery(filter, `{"id":"1"}`, tt.option), header)
+			if a.status != http.StatusOK {
+				t.Fatalf("status %d, body %s", a.status, a.body)
+			}
+			if got := ids(t, a.body); !slices.Equal(got, tt.want) {
+				t.Errorf("ids %v, want %v", got, tt.want)
+			}
+			// The count is the whole list's, as without the fault.
+			countQuery := listQuery(filter, `{"id":"1"}`, `{"count":true}`)
+			got, want := get(t, s.URL(), path, countQuery, header), get(t, plain.URL(), path, countQuery, header)
+			if got.status != http.StatusOK || got.body != want.body {
+				t.Errorf("count: got %d %s, want %d %s", got.status, got.body, want.status, want.body)
+			}
+		})
+	}
+}
+
+// TestWrongPlayer looks players up with the WrongPlayer fault on one of
+// them: only that player's lookups answer about someone else.
+func TestWrongPlayer(t *testing.T) {
+	blockOf := func(t *testing.T, body string) string {
+		t.Helper()
+		var a struct {
+			Status int
+			Result *struct {
+				ID       string `json:"id"`
+				MemberID string `json:"member_id"`
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &a); err != nil || a.Status != 1 {
+			t.Fatalf("not a v1 answer: %s", body)
+		}
+		if a.Result == nil {
+			return "not blocked"
+		}
+		return a.Result.MemberID + " " + a.Result.ID
+	}
+	memberOf := func(t *testing.T, body string) string {
+		t.Helper()
+		if body == `{"message":"member not found"}` {
+			return "not found"
+		}
+		return decodeRecord(t, body)["id"].(string)
+	}
+	tests := []struct {
+		name, wrong, user string
+		wantBlock         string // member_id and id of the v1 answer's block
+		wantMember        string // id of the Chat member answered
+	}{
+		{name: "the wrong player gets the file's first player", wrong: "u2", user: "u2", wantBlock: "u1 ub1", wantMember: "u1"},
+		{name: "the file's first player gets the next one", wrong: "u1", user: "u1", wantBlock: "u2 ub2", wantMember: "u2"},
+		{name: "another player is answered as usual", wrong: "u2", user: "u3", wantBlock: "u3 ub3-active", wantMember: "u3"},
+		{name: "a player with no record gets someone's", wrong: "nobody", user: "nobody", wantBlock: "u1 ub1", wantMember: "u1"},
+		{name: "no fault", wrong: "", user: "u2", wantBlock: "u2 ub2", wantMember: "u2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startFixture(t, sandbox.Options{WrongPlayer: tt.wrong})
+			block := get(t, s.URL(), "/v1/api/project/gamepot.main/user/"+tt.user+"/block", nil, v1Headers())
+			if block.status != http.StatusOK {
+				t.Fatalf("v1 block: status %d, body %s", block.status, block.body)
+			}
+			if got := blockOf(t, block.body); got != tt.wantBlock {
+				t.Errorf("v1 block of %s: %s, want %s", tt.user, got, tt.wantBlock)
+			}
+			member := get(t, s.URL(), "/v1/api/members/"+url.PathEscape(tt.user), nil, chatHeaders("ncloud_chat.main"))
+			if got := memberOf(t, member.body); got != tt.wantMember || member.status != http.StatusOK {
+				t.Errorf("chat member %s: %d %s, want 200 %s", tt.user, member.status, got, tt.wantMember)
+			}
+			// Lists are not affected.
+			list := get(t, s.URL(), "/v1/api/members", listQuery(`{"id":"`+tt.user+`"}`, "", ""), chatHeaders("ncloud_chat.main"))
+			want := []string{}
+			if tt.user != "nobody" {
+				want = []string{tt.user}
+			}
+			if got := ids(t, list.body); !slices.Equal(got, want) {
+				t.Errorf("chat members listed as %s: %v, want %v", tt.user, got, want)
+			}
+		})
+	}
+
+	// A player the snapshot never looked up is still refused, not answered
+	// with someone else's record.
+	s := startFixture(t, sandbox.Options{WrongPlayer: "stranger"})
+	a := get(t, s.URL(), "/v1/api/project/gamepot.main/user/stranger/block", nil, v1Headers())
+	if a.status != http.StatusBadRequest || !strings.Contains(a.body, "does not cover player") {
+		t.Errorf("v1 block of a player not looked up: %d %s, want 400 not covered", a.status, a.body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -228,9 +229,27 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, d dataset.Info) {
 		writeJSON(w, http.StatusOK, countBody(s.countShape[d.Name], d, len(rows)))
 		return
 	}
+	writeJSON(w, http.StatusOK, pageBody(t, s.page(rows, &lq)))
+}
+
+// page picks the rows of the list page lq asks for, with the list faults
+// OffsetCap, PageCap and SwapDuplicate applied in that order.
+func (s *Server) page(rows []int32, lq *listQuery) []int32 {
+	if s.opts.OffsetCap > 0 && lq.offset >= s.opts.OffsetCap {
+		return nil
+	}
+	perPage := lq.perPage
+	if s.opts.PageCap > 0 {
+		perPage = min(perPage, s.opts.PageCap)
+	}
 	start := min(lq.offset, len(rows))
-	end := min(start+lq.perPage, len(rows))
-	writeJSON(w, http.StatusOK, pageBody(t, rows[start:end]))
+	end := min(start+perPage, len(rows))
+	page := rows[start:end]
+	if s.opts.SwapDuplicate && start > 0 && len(page) > 0 {
+		page = slices.Clone(page) // rows is a cached view, shared by every request
+		page[0] = rows[start-1]
+	}
+	return page
 }
 
 // pageBody joins the encoded records of rows into one JSON array.
@@ -271,7 +290,7 @@ func (s *Server) userBlock(w http.ResponseWriter, r *http.Request, d dataset.Inf
 			errPlayerNotCovered(t, userID).write(w)
 			return
 		}
-		if rec := t.activeBlock(userID); rec != nil {
+		if rec := t.activeBlock(t.answeredAs(userID, s.opts.WrongPlayer)); rec != nil {
 			result = marshal(v1Record(rec, d.JSDates))
 		}
 	}
@@ -331,7 +350,7 @@ func (s *Server) chatMember(w http.ResponseWriter, r *http.Request, d dataset.In
 			errPlayerNotCovered(t, userID).write(w)
 			return
 		}
-		if rows := t.lookup(t.info.SubjectKey, userID); len(rows) > 0 {
+		if rows := t.lookup(t.info.SubjectKey, t.answeredAs(userID, s.opts.WrongPlayer)); len(rows) > 0 {
 			writeJSON(w, http.StatusOK, t.encode(rows[0]))
 			return
 		}

@@ -7,7 +7,10 @@
 // ordered sort, offset paging, count answers, required headers and the
 // documented status codes. Project ids are the snapshot's source IDs, e.g.
 // "gamepot.main". Fault injection (latency, random 503s, a rate limit and
-// scripted faults) makes the client's retries testable.
+// scripted faults) makes the client's retries testable; list faults (a
+// capped per_page, an offset past which pages are empty, a record repeated
+// in place of another) and a per-player answer about the wrong player make
+// its completeness checks testable.
 //
 // It is modelled on net/http/httptest: NewServer starts a real server on
 // 127.0.0.1 (sandboxtest.New also closes it when the test ends), and Serve
@@ -91,6 +94,34 @@ type Options struct {
 	Seed uint64
 	// Faults are scripted faults, for tests; see Fault.
 	Faults []Fault
+	// PageCap, when above 0, is the most rows a list page holds, whatever
+	// per_page asks: a server that caps per_page silently. Counts are not
+	// affected.
+	PageCap int
+	// OffsetCap, when above 0, makes every list page at an offset of
+	// OffsetCap or more answer an empty list (HTTP 200, []), while counts
+	// still report every matching record: a server that stops answering
+	// past some offset. A page that starts below OffsetCap is answered
+	// whole, even where it runs past it.
+	OffsetCap int
+	// SwapDuplicate makes every list page at an offset o above 0 answer, in
+	// place of its first row (the record at position o of the filtered,
+	// sorted list), the record at position o-1: the last record before the
+	// page, which a client paging page after page has just received. Such a
+	// client sees that record twice and never sees record o, one record lost
+	// per page. The first page (offset 0), empty pages and counts are not
+	// affected; PageCap and OffsetCap apply first.
+	SwapDuplicate bool
+	// WrongPlayer, when set, makes the per-player endpoints (the v1 block
+	// and the Chat member by id) answer a lookup of this player id, HTTP 200,
+	// with the record they would answer for another player: the first
+	// player of the data file, in file order, other than WrongPlayer. It is
+	// answered whether or not WrongPlayer has a record. A lookup of a
+	// player the snapshot does not cover is still refused, and a data file
+	// that holds no other player answers as usual. New fails when no
+	// per-player data file of the snapshot both covers WrongPlayer and
+	// holds another player, so that the fault cannot go unused by mistake.
+	WrongPlayer string
 	// CountShape forces the shape of count answers on every list endpoint:
 	// "number", "count", "totalCount", "data" or "result" (see CountShapes).
 	// "" keeps each endpoint's default.
@@ -141,6 +172,10 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.WrongPlayer != "" && !wrongPlayerAnswerable(sources, opts.WrongPlayer) {
+		return nil, fmt.Errorf("wrong player %q: no per-player data file of the snapshot covers that player and holds another player to answer in its place",
+			opts.WrongPlayer)
+	}
 	s := &Server{
 		opts:       opts,
 		countShape: countShapes(opts.CountShape),
@@ -170,6 +205,10 @@ func checkOptions(opts *Options) error {
 		return fmt.Errorf("fail rate %v is not between 0 and 1", opts.FailRate)
 	case math.IsNaN(opts.RateLimit) || math.IsInf(opts.RateLimit, 0) || opts.RateLimit < 0:
 		return fmt.Errorf("rate limit %v is not a number of requests per second ≥ 0", opts.RateLimit)
+	case opts.PageCap < 0:
+		return fmt.Errorf("page cap %d is negative: want 0 (no cap) or more rows", opts.PageCap)
+	case opts.OffsetCap < 0:
+		return fmt.Errorf("offset cap %d is negative: want 0 (no cap) or more", opts.OffsetCap)
 	}
 	if opts.CountShape != "" && !validCountShape(opts.CountShape) {
 		return fmt.Errorf("count shape %q is not one of %v", opts.CountShape, CountShapes)

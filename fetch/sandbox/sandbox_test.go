@@ -207,6 +207,9 @@ func ids(t *testing.T, body string) []string {
 
 func TestNewRejectsBadOptions(t *testing.T) {
 	data := writeFixture(t)
+	// One player looked up, and no list of anyone: no one else to answer for u1.
+	onePlayer := writeSnapshot(t, []snapshot.File{{Source: "gamepot.main", Dataset: "user_block", Users: []string{"u1"},
+		Records: []map[string]any{{"id": "ub1", "member_id": "u1", "status": json.Number("1")}}}})
 	tests := []struct {
 		name string
 		opts sandbox.Options
@@ -221,6 +224,10 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{"unknown count shape", sandbox.Options{Data: data, APIKey: testKey, CountShape: "total"}, `count shape "total"`},
 		{"fault without kind", sandbox.Options{Data: data, APIKey: testKey, Faults: []sandbox.Fault{{}}}, "faults[0]: unknown fault kind"},
 		{"fault negative after", sandbox.Options{Data: data, APIKey: testKey, Faults: []sandbox.Fault{{Kind: sandbox.FaultReset, After: -1}}}, "faults[0]: after"},
+		{"negative page cap", sandbox.Options{Data: data, APIKey: testKey, PageCap: -1}, "page cap -1 is negative"},
+		{"negative offset cap", sandbox.Options{Data: data, APIKey: testKey, OffsetCap: -2}, "offset cap -2 is negative"},
+		{"wrong player with no one else", sandbox.Options{Data: onePlayer, APIKey: testKey, WrongPlayer: "u1"}, `wrong player "u1": no per-player data file`},
+		{"wrong player not covered", sandbox.Options{Data: onePlayer, APIKey: testKey, WrongPlayer: "u2"}, `wrong player "u2"`},
 		{"fault relative prefix", sandbox.Options{Data: data, APIKey: testKey, Faults: []sandbox.Fault{{Kind: sandbox.FaultReset, PathPrefix: "v2"}}}, "faults[0]: path prefix"},
 	}
 	for _, tt := range tests {
