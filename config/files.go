@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"syscall"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gpaudit/gpaudit/regularfile"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -24,21 +23,11 @@ const MaxFileSize = 16 << 20
 // Errors are *fs.PathError, so callers can name the path as the user wrote
 // it.
 func ReadFile(path string) ([]byte, error) {
-	// O_NONBLOCK: opening a named pipe for reading waits for a writer
-	// otherwise. It does nothing to a regular file.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, st, err := regularfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// What was opened, not what the name pointed at a moment before.
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%s, not a regular file", fileKind(st.Mode()))}
-	}
 	tooBig := &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %d MiB, the most gpaudit reads of one file", MaxFileSize>>20)}
 	if st.Size() > MaxFileSize {
 		return nil, tooBig
@@ -52,23 +41,6 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, tooBig
 	}
 	return b, nil
-}
-
-// fileKind names what a file that is not regular is.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }
 
 // notText returns where src stops being text, with why: bytes that are

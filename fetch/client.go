@@ -81,7 +81,7 @@ type Client struct {
 	opts    ClientOptions
 	http    *http.Client
 	sources map[string]*source
-	keys    []string // for redaction
+	keys    []string // every source's API key, for redact
 
 	randMu sync.Mutex
 	rand   *rand.Rand
@@ -162,16 +162,15 @@ func NewClient(sources []*config.Source, opts ClientOptions) (*Client, error) {
 		}
 		s.base, s.err = checkSource(src)
 		c.sources[id] = s
-		if len(src.APIKey) >= minRedactedKey {
+		if src.APIKey != "" && !slices.Contains(c.keys, src.APIKey) {
 			c.keys = append(c.keys, src.APIKey)
 		}
 	}
+	// Longest first: a key inside another must not be replaced out of it
+	// and leave the rest of the longer one showing.
+	slices.SortFunc(c.keys, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	return c, nil
 }
-
-// minRedactedKey is the shortest key removed from server messages: shorter
-// ones are test keys, and removing every "k" from a message helps no one.
-const minRedactedKey = 6
 
 // checkSource returns the source's endpoint without a trailing slash, or why
 // the source cannot be used. Its messages never include the key.
@@ -398,10 +397,42 @@ func (c *Client) sourceFor(coh *config.Cohort) (*source, dataset.Info, error) {
 	return s, info, nil
 }
 
-// redact removes API keys from text that came from a server.
-func (c *Client) redact(s string) string {
+// minSubstitutedKey is the shortest API key that redact replaces inside a
+// server's text. A shorter one turns up by chance in ordinary words (a key
+// "e" is in "member", "abc" in "abcdef"): replacing it would leave a message
+// nobody can read, so text that holds one is withheld whole instead.
+const minSubstitutedKey = 6
+
+// redactedKey takes the place of an API key in a server's text.
+const redactedKey = "[api key]"
+
+// withheldText takes the place of a server's text that redact cannot show
+// without an API key in it.
+const withheldText = "[withheld: it contains the API key]"
+
+// scrub replaces the API keys of at least minSubstitutedKey bytes in s with
+// redactedKey. What it gives may still hold a key: it is the text that the
+// rules for "not found" read, never text to show (that is redact's).
+func (c *Client) scrub(s string) string {
 	for _, k := range c.keys {
-		s = strings.ReplaceAll(s, k, "[api key]")
+		if len(k) >= minSubstitutedKey {
+			s = strings.ReplaceAll(s, k, redactedKey)
+		}
+	}
+	return s
+}
+
+// redact makes text that came from a server safe to show: no API key, of
+// any length, appears in what it returns. Keys long enough are replaced
+// (see scrub); when a key is still there after that, because it is shorter
+// than minSubstitutedKey or because a replacement and the text around it
+// spell a key again, the whole text gives way to withheldText.
+func (c *Client) redact(s string) string {
+	s = c.scrub(s)
+	for _, k := range c.keys {
+		if strings.Contains(s, k) {
+			return withheldText
+		}
 	}
 	return s
 }
@@ -464,7 +495,7 @@ func (t *tracker) finish(records int, err error) Progress {
 type fetchedFile struct {
 	source, dataset string
 	records         []map[string]any
-	ids             map[string]struct{}
+	ids             map[snapshot.ID]struct{}
 	filters         []map[string]any
 	filterSeen      map[string]struct{}
 	users           []string
@@ -483,7 +514,7 @@ func (c *Client) remember(coh *config.Cohort, records []map[string]any, filter m
 		f = &fetchedFile{
 			source:     coh.Source,
 			dataset:    coh.Dataset,
-			ids:        make(map[string]struct{}),
+			ids:        make(map[snapshot.ID]struct{}),
 			filterSeen: make(map[string]struct{}),
 			userSeen:   make(map[string]struct{}),
 		}
@@ -529,24 +560,11 @@ func (c *Client) Fetched() []snapshot.File {
 	return out
 }
 
-// recordID is the key records are de-duplicated by: their "id", or "" when
-// they have none (such records are all kept).
-func recordID(r map[string]any) string {
-	switch id := r["id"].(type) {
-	case string:
-		return "s:" + id
-	case fmt.Stringer:
-		return "n:" + id.String() // json.Number
-	}
-	return ""
-}
-
-// appendNew appends the records of add whose id is not in seen, adding
-// their ids to it.
-func appendNew(dst []map[string]any, seen map[string]struct{}, add []map[string]any) []map[string]any {
+// appendNew appends the records of add whose ID (snapshot.RecordID) is not
+// in seen, adding their IDs to it. Records without an ID are all kept.
+func appendNew(dst []map[string]any, seen map[snapshot.ID]struct{}, add []map[string]any) []map[string]any {
 	for _, r := range add {
-		id := recordID(r)
-		if id != "" {
+		if id, ok := snapshot.RecordID(r); ok {
 			if _, dup := seen[id]; dup {
 				continue
 			}

@@ -260,7 +260,7 @@ func (c *Client) countIfKnown(ctx context.Context, s *source, coh *config.Cohort
 // listPages joins overlapping pages into one list.
 type listPages struct {
 	records []map[string]any
-	seen    map[string]struct{}
+	seen    map[snapshot.ID]struct{}
 	// first is the list's first record; last the last record of the page
 	// before, which the next page repeats when overlap is set.
 	first, last map[string]any
@@ -270,7 +270,7 @@ type listPages struct {
 }
 
 func newListPages() *listPages {
-	return &listPages{seen: map[string]struct{}{}}
+	return &listPages{seen: map[snapshot.ID]struct{}{}}
 }
 
 // add joins the page asked at offset and reports whether it ended the list.
@@ -316,8 +316,10 @@ func (l *listPages) add(page []map[string]any, offset int) (bool, error) {
 // sameRecord reports whether a and b are one record: the same id, or equal
 // as a whole when they have none.
 func sameRecord(a, b map[string]any) bool {
-	if idA, idB := recordID(a), recordID(b); idA != "" || idB != "" {
-		return idA == idB
+	idA, okA := snapshot.RecordID(a)
+	idB, okB := snapshot.RecordID(b)
+	if okA || okB {
+		return okA && okB && idA == idB
 	}
 	return snapshot.ValueEqual(a, b)
 }
@@ -401,7 +403,7 @@ func (c *Client) fetchPlayers(ctx context.Context, s *source, coh *config.Cohort
 		// Lookups that were never started found nothing: that is no answer.
 		return nil, ctxErr(ctx)
 	}
-	seen := make(map[string]struct{}, len(ids))
+	seen := make(map[snapshot.ID]struct{}, len(ids))
 	out := make([]map[string]any, 0, len(ids))
 	for _, r := range found {
 		if r != nil {
@@ -547,5 +549,5 @@ func blockNotFound(e *APIError) bool {
 	if e.Gateway || e.HTTPStatus >= 500 || !strings.HasPrefix(e.Code, "-") {
 		return false
 	}
-	return saysNotFound(e.Message, blockWords)
+	return saysNotFound(e.text, blockWords)
 }

@@ -34,13 +34,20 @@ type APIError struct {
 	HTTPStatus int
 	// Code is the body's status ("-6") or the gateway's errorCode ("420").
 	Code string
-	// Message is the server's message, shortened, with any API key removed.
+	// Message is the server's message, shortened, with any API key removed
+	// (or the message withheld, when removing the key cannot leave it
+	// readable; see Client.redact).
 	Message string
 	// Meaning is the documented meaning of Code (see API.md), "" if undocumented.
 	Meaning string
 	// Gateway reports whether the error came from the API gateway rather than
 	// from GAMEPOT or Ncloud Chat itself.
 	Gateway bool
+
+	// text is the server's message as the rules for "not found" read it
+	// (Client.scrub): a withheld message must not turn "member not found"
+	// into a failure.
+	text string
 }
 
 // Error names the endpoint, the code and what it means.
@@ -372,14 +379,20 @@ func (c *Client) bodyError(req request, httpStatus int, v any) *APIError {
 	if gw, ok := obj["error"].(map[string]any); ok {
 		code := scalarText(gw["errorCode"])
 		if code != "" {
+			meaning, documented := gatewayMeanings[code]
+			if !documented {
+				// Any text at all: shown as the message is.
+				code = clip(c.redact(code), 40)
+			}
 			msg, _ := gw["message"].(string)
 			return &APIError{
 				Endpoint:   req.endpoint,
 				HTTPStatus: httpStatus,
 				Code:       code,
 				Message:    clip(c.redact(msg), 200),
-				Meaning:    gatewayMeanings[code],
+				Meaning:    meaning,
 				Gateway:    true,
+				text:       c.scrub(msg),
 			}
 		}
 	}
@@ -401,6 +414,7 @@ func (c *Client) bodyError(req request, httpStatus int, v any) *APIError {
 		Code:       string(n),
 		Message:    clip(c.redact(msg), 200),
 		Meaning:    statusMeanings[int(code)],
+		text:       c.scrub(msg),
 	}
 }
 
@@ -417,7 +431,8 @@ func (c *Client) describeBody(body []byte, jerr error) string {
 		if errors.Is(jerr, io.ErrUnexpectedEOF) {
 			return fmt.Sprintf("truncated JSON (%d bytes)", len(body))
 		}
-		return fmt.Sprintf("malformed JSON (%d bytes): %v", len(body), jerr)
+		// The parser quotes a byte of the body, which may be a short key.
+		return fmt.Sprintf("malformed JSON (%d bytes): %s", len(body), c.redact(jerr.Error()))
 	}
 	// Redact before clipping, so that no part of a key survives the cut.
 	return fmt.Sprintf("a body that is not JSON: %q", clip(c.redact(string(body)), 200))

@@ -434,6 +434,124 @@ func TestClientKeepsKeySecret(t *testing.T) {
 	}
 }
 
+// TestClientRedactsKeysOfAnyLength runs cohorts against a server that
+// echoes the request's API key in every kind of error it can give: a
+// GAMEPOT status body, an HTML page from a proxy, the API gateway's error
+// (its code too), a body that is not JSON. A key long enough is replaced
+// by [api key]; a shorter one would also be found in ordinary words, so a
+// message holding it is withheld whole. Either way the key never appears,
+// even where a replacement and the text after it spell the key again; and
+// a message without the key, or a member "not found", reads as before.
+func TestClientRedactsKeysOfAnyLength(t *testing.T) {
+	const plain = "projectId was wrong." // a message that may not hold the key
+	tests := []struct {
+		key string
+		// echo is how the server quotes the key; by default "echo<KEY>echo".
+		echo func(key string) string
+		// withheld: messages that quote the key are withheld, not redacted.
+		withheld bool
+	}{
+		{key: "e", withheld: true}, // in "member", in "[api key]", in gpaudit's own words
+		{key: "k3y", withheld: true},
+		{key: "ab12c", withheld: true},
+		{key: "gpk-long-secret-7"},
+		// Replaced, "]abcde" + "abcde" becomes "[api key]abcde", which
+		// holds the key again.
+		{key: "]abcde", echo: func(key string) string { return key + key[1:] }, withheld: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			echo := "echo<" + tt.key + ">echo"
+			if tt.echo != nil {
+				echo = tt.echo(tt.key)
+			}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("x-api-key") != tt.key {
+					http.Error(w, "the test sent another key", http.StatusTeapot)
+					return
+				}
+				switch p := r.URL.Path; {
+				case p == "/v2/linkings":
+					w.WriteHeader(http.StatusUnauthorized)
+					json.NewEncoder(w).Encode(map[string]any{"status": -1, "message": "key " + echo + " is not registered"})
+				case p == "/v2/memberblock":
+					w.WriteHeader(http.StatusBadGateway)
+					fmt.Fprintf(w, "<html><body>bad gateway for key %s</body></html>", echo)
+				case p == "/v1/api/members":
+					w.WriteHeader(http.StatusTooManyRequests)
+					json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"errorCode": echo, "message": "quota of " + echo + " exceeded"}})
+				case p == "/v1/api/members/p1":
+					w.WriteHeader(http.StatusNotFound)
+					json.NewEncoder(w).Encode(map[string]any{"status": -7, "message": "member not found"})
+				case p == "/v1/api/members/p2":
+					fmt.Fprintf(w, `{"id":"p2",%s}`, echo) // not JSON: the parser quotes a byte of it
+				case strings.HasSuffix(p, "/p1/block"):
+					json.NewEncoder(w).Encode(map[string]any{"status": -6, "message": plain})
+				default:
+					w.WriteHeader(http.StatusBadGateway)
+					json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"errorCode": "420", "message": echo}})
+				}
+			}))
+			defer srv.Close()
+			g, ch := gamepotSource(srv.URL), chatSource(srv.URL)
+			g.APIKey, ch.APIKey = tt.key, tt.key
+			var mu sync.Mutex
+			var progress []string
+			c := newClient(t, srv.URL, fetch.ClientOptions{MaxRetries: -1, Progress: func(p fetch.Progress) {
+				mu.Lock()
+				defer mu.Unlock()
+				progress = append(progress, fmt.Sprintf("%+v", p))
+			}}, g, ch)
+
+			ctx := context.Background()
+			errText := map[string]string{}
+			for _, run := range []struct {
+				cohort config.Cohort
+				users  []string
+			}{
+				{config.Cohort{Name: "links", Source: "gamepot.main", Dataset: "linkings"}, nil},
+				{config.Cohort{Name: "blocks", Source: "gamepot.main", Dataset: "memberblock"}, nil},
+				{config.Cohort{Name: "chat", Source: "ncloud_chat.main", Dataset: "chat_members"}, nil},
+				{config.Cohort{Name: "v1", Source: "gamepot.main", Dataset: "user_block"}, []string{"p1"}},
+				{config.Cohort{Name: "gone", Source: "ncloud_chat.main", Dataset: "chat_members"}, []string{"p1"}},
+				{config.Cohort{Name: "garbled", Source: "ncloud_chat.main", Dataset: "chat_members"}, []string{"p2"}},
+				{config.Cohort{Name: "gateway", Source: "gamepot.main", Dataset: "user_block"}, []string{"p3"}},
+			} {
+				_, err := c.Cohort(ctx, &run.cohort, run.users)
+				errText[run.cohort.Name] = fmt.Sprint(err)
+			}
+			if got := errText["gone"]; got != "<nil>" {
+				t.Errorf("a member not found is an error: %s", got)
+			}
+			// The key's own characters are in gpaudit's words when it is short;
+			// what must never show is the server's text that quotes it.
+			long := len(tt.key) >= 6
+			for name, text := range errText {
+				if strings.Contains(text, echo) || long && strings.Contains(text, tt.key) {
+					t.Errorf("%s: the key leaks into %q", name, text)
+				}
+			}
+			want := "[api key]"
+			if tt.withheld {
+				want = "[withheld: it contains the API key]"
+			}
+			for _, name := range []string{"links", "blocks", "chat", "gateway"} {
+				if !strings.Contains(errText[name], want) {
+					t.Errorf("%s: %q does not say %q", name, errText[name], want)
+				}
+			}
+			if intact := !strings.Contains(plain, tt.key); intact != strings.Contains(errText["v1"], plain) {
+				t.Errorf("v1: %q; want the message %q shown: %v", errText["v1"], plain, intact)
+			}
+			for _, p := range progress {
+				if strings.Contains(p, echo) || long && strings.Contains(p, tt.key) {
+					t.Errorf("the key leaks into progress %q", p)
+				}
+			}
+		})
+	}
+}
+
 // TestClientRefusesRedirectToAnotherHost: following it would hand the API
 // key to that host.
 func TestClientRefusesRedirectToAnotherHost(t *testing.T) {

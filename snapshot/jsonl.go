@@ -15,7 +15,9 @@ import (
 const maxJSONDepth = 10000
 
 // parseJSONL parses text as one JSON object per line; a final newline is
-// allowed, an empty line is not. Errors read "name:LINE: …".
+// allowed, an empty line is not, nor two records with one ID (see
+// RecordID): the file would not be what the client fetched. Errors read
+// "name:LINE: …".
 //
 // Snapshot files hold millions of records, so this is a purpose-built
 // parser rather than encoding/json: it decodes straight into the plain values
@@ -26,6 +28,7 @@ const maxJSONDepth = 10000
 func parseJSONL(name, text string) ([]map[string]any, error) {
 	records := make([]map[string]any, 0, strings.Count(text, "\n")+1)
 	var p recordParser
+	hashes := make(idHashes, 0, cap(records))
 	for line, rest := 1, text; rest != ""; line++ {
 		var l string
 		if i := strings.IndexByte(rest, '\n'); i >= 0 {
@@ -37,7 +40,15 @@ func parseJSONL(name, text string) ([]map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
+		hashes.add(r)
 		records = append(records, r)
+	}
+	if hashes.mayRepeat() {
+		if first, second, id, dup := repeatedID(records); dup {
+			// Record i is on line i+1. Only the id is named: the rest of
+			// a record may be a player's email.
+			return nil, fmt.Errorf("%s:%d: a second record with id %s (the first is on line %d)", name, second+1, id, first+1)
+		}
 	}
 	return records, nil
 }

@@ -41,6 +41,13 @@ func TestParseJSONL(t *testing.T) {
 			text: `{"a":1,"a":2}`,
 			want: []map[string]any{{"a": num("2")}},
 		},
+		{
+			name: "ids of different types, and records without one",
+			text: `{"id":"1"}` + "\n" + `{"id":1}` + "\n" + `{}` + "\n" + `{}` + "\n" + `{"id":null}` + "\n" + `{"id":null}`,
+			want: []map[string]any{{"id": "1"}, {"id": num("1")}, {}, {}, {"id": nil}, {"id": nil}},
+		},
+		{name: "a repeated id", text: `{"id":"a"}` + "\n" + `{"id":"b"}` + "\n" + `{"id":"a","email":"x@example.com"}`, wantErr: `f:3: a second record with id "a" (the first is on line 1)`},
+		{name: "a repeated numeric id", text: `{"id":10}` + "\n" + `{"id":"10"}` + "\n" + `{"id":10}`, wantErr: `f:3: a second record with id 10 (the first is on line 1)`},
 		{name: "leading zero", text: `{"a":01}`, wantErr: "f:1: column 7: unexpected '1', want ',' or '}'"},
 		{name: "bare minus", text: `{"a":-}`, wantErr: "f:1: column 7: invalid number"},
 		{name: "no digit after the point", text: `{"a":1.}`, wantErr: "f:1: column 8: invalid number"},

@@ -22,6 +22,7 @@ import (
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/dataset"
+	"github.com/gpaudit/gpaudit/regularfile"
 )
 
 // ManifestName is the file, at the top of a snapshot folder, that lists its
@@ -80,11 +81,13 @@ type dataFile struct {
 }
 
 // Open reads and checks the manifest of the snapshot folder dir. The data
-// files are only checked (sha256, record count, syntax) when a cohort first
-// reads them, so that a run needing one file does not pay for all.
+// files are only checked (sha256, record count, syntax, one record per id)
+// when a cohort first reads them, so that a run needing one file does not
+// pay for all. Only regular files are read (symbolic links to them too): a
+// named pipe or a device in a snapshot is an error, not a run that hangs.
 func Open(dir string) (*Snapshot, error) {
 	manifestPath := filepath.Join(dir, ManifestName)
-	data, err := os.ReadFile(manifestPath)
+	data, err := readManifest(manifestPath)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			if _, statErr := os.Stat(dir); statErr != nil {
@@ -111,6 +114,17 @@ func Open(dir string) (*Snapshot, error) {
 		s.files[key] = f
 	}
 	return s, nil
+}
+
+// readManifest reads the manifest whole, if it is a regular file.
+func readManifest(path string) ([]byte, error) {
+	f, _, err := regularfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Errors of *os.File name the path already.
+	return io.ReadAll(f)
 }
 
 func decodeManifest(data []byte) (Manifest, error) {
@@ -340,9 +354,10 @@ func (f *dataFile) load() ([]map[string]any, error) {
 }
 
 // CorruptError is a snapshot data file that cannot be trusted: it cannot be
-// read, does not match its manifest entry, or is not valid JSONL. Unlike a
-// cohort the snapshot does not cover, it means the evidence itself is
-// damaged, which callers may want to treat as fatal.
+// read or is no regular file, does not match its manifest entry, is not
+// valid JSONL, or holds two records with one ID. Unlike a cohort the
+// snapshot does not cover, it means the evidence itself is damaged, which
+// callers may want to treat as fatal.
 type CorruptError struct {
 	Path string // the data file
 	Err  error  // what is wrong; its text names Path
@@ -365,7 +380,8 @@ func (f *dataFile) read() ([]map[string]any, error) {
 func (f *dataFile) readUnchecked() ([]map[string]any, error) {
 	text, sum, err := readHashed(f.path)
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot file: %w", err)
+		// The error names the file: "read DIR/gamepot.main/linkings.jsonl: …".
+		return nil, fmt.Errorf("snapshot data: %w", err)
 	}
 	if got := hex.EncodeToString(sum); !strings.EqualFold(got, f.entry.SHA256) {
 		return nil, fmt.Errorf("%s: sha256 is %s, the manifest says %s", f.path, got, f.entry.SHA256)
@@ -380,22 +396,22 @@ func (f *dataFile) readUnchecked() ([]map[string]any, error) {
 	return records, nil
 }
 
-// readHashed reads the file at path whole, hashing it as it is read. The
-// text is returned as a string because the parsed records keep substrings of
-// it as their keys and values instead of copying each one.
+// readHashed reads the regular file at path whole, hashing it as it is
+// read. The text is returned as a string because the parsed records keep
+// substrings of it as their keys and values instead of copying each one.
 func readHashed(path string) (string, []byte, error) {
-	file, err := os.Open(path)
+	file, st, err := regularfile.Open(path)
 	if err != nil {
 		return "", nil, err
 	}
 	defer file.Close()
 	var text strings.Builder
-	if st, err := file.Stat(); err == nil && st.Size() > 0 {
+	if st.Size() > 0 {
 		text.Grow(int(st.Size()))
 	}
 	h := sha256.New()
 	if _, err := io.Copy(&text, io.TeeReader(file, h)); err != nil {
-		return "", nil, err
+		return "", nil, err // an *fs.PathError, which names the file
 	}
 	return text.String(), h.Sum(nil), nil
 }

@@ -366,6 +366,21 @@ func TestSnapshotFileErrors(t *testing.T) {
 			body:    `{"id":"L1"} {"id":"L2"}` + "\n",
 			wantErr: "gamepot.main/linkings.jsonl:1: column 13: unexpected '{' after the object",
 		},
+		{
+			name:    "two records of one id",
+			body:    good + `{"id":"L3","user_id":"p3"}` + "\n" + `{"id":"L2","user_id":"p2","email":"p2@example.com"}` + "\n",
+			wantErr: `gamepot.main/linkings.jsonl:4: a second record with id "L2" (the first is on line 2)`,
+		},
+		{
+			name:    "two records of one numeric id",
+			body:    `{"id":7}` + "\n" + `{"id":"7"}` + "\n" + `{"id":7}` + "\n",
+			wantErr: "gamepot.main/linkings.jsonl:3: a second record with id 7 (the first is on line 1)",
+		},
+		{
+			name:    "an id that needs quoting",
+			body:    `{"id":"a\u001b[31m"}` + "\n" + `{"id":"a\u001b[31m"}` + "\n",
+			wantErr: `gamepot.main/linkings.jsonl:2: a second record with id "a\x1b[31m" (the first is on line 1)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -389,8 +404,33 @@ func TestSnapshotFileErrors(t *testing.T) {
 				if !errors.As(err, &corrupt) || corrupt.Path != filepath.Join(dir, "gamepot.main", "linkings.jsonl") {
 					t.Errorf("error %v is not a CorruptError for the file", err)
 				}
+				if strings.Contains(err.Error(), "example.com") {
+					t.Errorf("error %v quotes a record's email", err)
+				}
 			}
 		})
+	}
+}
+
+// TestSnapshotIDsThatDiffer: records without an id, or whose ids differ as
+// the client tells them apart (a string and a number of the same text), are
+// all kept, in file order.
+func TestSnapshotIDsThatDiffer(t *testing.T) {
+	body := `{"id":"1","user_id":"p1"}` + "\n" + `{"id":1,"user_id":"p2"}` + "\n" +
+		`{"user_id":"p3"}` + "\n" + `{"user_id":"p3"}` + "\n" +
+		`{"id":null}` + "\n" + `{"id":null}` + "\n" + `{"id":{"x":1}}` + "\n" + `{"id":{"x":1}}` + "\n" +
+		`{"id":"1 "}` + "\n" + `{"id":1.0}` + "\n"
+	dir := rawSnapshot(t, linkingsEntry(body, 10), map[string]string{"gamepot.main/linkings.jsonl": body})
+	snap, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := snap.Records(context.Background(), "gamepot.main", "linkings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 10 {
+		t.Errorf("%d records, want 10", len(got))
 	}
 }
 

@@ -44,6 +44,8 @@ type File struct {
 // Write writes files as a snapshot folder at dir: dir/manifest.json and
 // dir/<source>/<dataset>.jsonl.
 //
+// Two records of one file may not share an ID (see RecordID).
+//
 // dir must not exist or be an empty directory: a snapshot is evidence, so an
 // earlier one is never overwritten or mixed with a new one. The folder is
 // built beside dir and renamed into place, so a failure leaves no partial
@@ -130,6 +132,11 @@ func checkFiles(files []File) error {
 		}
 		if len(f.Users) > 0 && !info.PerPlayer() {
 			return fmt.Errorf("%s/%s has users but the dataset is not read per player", f.Source, f.Dataset)
+		}
+		// Open would call such a file corrupt. The client never gives one:
+		// it keeps the first record of each id.
+		if first, second, id, dup := repeatedID(f.Records); dup {
+			return fmt.Errorf("%s/%s: records %d and %d have the same id %s", f.Source, f.Dataset, first, second, id)
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package snapshot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"io/fs"
 	"math"
@@ -162,6 +163,13 @@ func TestWriteSnapshotFailures(t *testing.T) {
 			name:    "a record that cannot be written",
 			files:   withBadRecord,
 			wantErr: "ncloud_chat.main/chat_members: record 1: json: unsupported value: +Inf",
+		},
+		{
+			name: "two records of one id",
+			files: []File{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: []map[string]any{
+				{"id": "L1"}, {"id": json.Number("1")}, {"id": "1"}, {"id": json.Number("1"), "email": "p@example.com"},
+			}}},
+			wantErr: "gamepot.main/linkings: records 1 and 3 have the same id 1",
 		},
 		{
 			name:    "a nil record",
