@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// TestGroupByErrors: gpaudit.group_by refuses what it cannot group, under
+// the strict built-in errors the engine evaluates with, and never quotes
+// the pairs (they may hold emails).
+func TestGroupByErrors(t *testing.T) {
+	// The arguments come from input, so that the type checker cannot
+	// refuse them before the built-in sees them.
+	tests := []struct {
+		name         string
+		pairs, least any
+		want         string
+	}{
+		{"pairs an object", map[string]any{"a": 1}, 1, "operand 1 must be an array"},
+		{"a pair a string", []any{[]any{"a", 1}, "x@example.com"}, 1, "must hold [key, value] pairs, and holds a string"},
+		{"a pair of three", []any{[]any{"a", 1, "x@example.com"}}, 1, "must hold [key, value] pairs, and holds an array of 3"},
+		{"min a string", []any{[]any{"a", 1}}, "2", "operand 2 must be a number, not string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := map[string]any{"pairs": tt.pairs, "min": tt.least}
+			_, err := rego.New(rego.Query("gpaudit.group_by(input.pairs, input.min)"), rego.Input(input),
+				rego.StrictBuiltinErrors(true)).Eval(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want it to say %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "example.com") {
+				t.Errorf("error %q quotes a pair", err)
+			}
+		})
+	}
+}
