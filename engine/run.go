@@ -9,9 +9,11 @@ import (
 	"io"
 	"maps"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -59,25 +61,38 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 		}
 	}
 	clock := newClock(now)
-	for _, chk := range checks {
-		res.Checks = append(res.Checks, e.runCheck(ctx, chk, loaded, clock, selected))
+	// Checks are evaluated at the same time, as many as there are CPUs to
+	// run them; each writes only its own slot, so the order stays the
+	// order given.
+	res.Checks = make([]CheckResult, len(checks))
+	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, chk := range checks {
+		workers <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-workers }()
+			res.Checks[i] = e.runCheck(ctx, chk, loaded, clock, selected)
+		})
 	}
+	wg.Wait()
 	return res
 }
 
 // loadedCohort converts a cohort's records to an AST value once, on first
-// use, and shares it with every check that reads the cohort.
+// use, and shares it with every check that reads the cohort, whichever
+// asks first.
 type loadedCohort struct {
 	cohort *fetch.Cohort
+	once   sync.Once
 	value  *ast.Term
 	err    error
 }
 
 func (l *loadedCohort) records() (*ast.Term, error) {
-	if l.value == nil && l.err == nil {
+	l.once.Do(func() {
 		v, err := recordsValue(l.cohort.Records)
 		l.value, l.err = ast.NewTerm(v), err
-	}
+	})
 	return l.value, l.err
 }
 
