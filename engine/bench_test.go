@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func benchmarkRun(b *testing.B, policy string, records []map[string]any) {
 	checks := []*config.Check{{Name: "check", Policy: policy, Cohort: "cohort", Severity: "high"}}
 	var findings int
 	for b.Loop() {
-		res := e.Run(context.Background(), checks, cohorts, now, nil)
+		res := e.Run(context.Background(), checks, slices.Clone(cohorts), now, nil)
 		if got := res.Checks[0]; got.Status != StatusFail {
 			b.Fatalf("status %s (%s), want fail", got.Status, got.Error)
 		}

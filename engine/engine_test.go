@@ -365,7 +365,8 @@ func TestRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := e.Run(context.Background(), tt.checks, testCohorts(t), now, tt.selected)
+			cohorts := testCohorts(t)
+			got := e.Run(context.Background(), tt.checks, cohorts, now, tt.selected)
 			want := &Results{AsOf: now, Cohorts: wantCohorts, Checks: tt.want(tt.checks)}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Run (-want +got):\n%s", diff)
@@ -692,7 +693,7 @@ func TestRunSeeded(t *testing.T) {
 	cohorts := []fetch.Cohort{{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: records(t, "linkings")}}
 	draw := func(check string, at time.Time) string {
 		t.Helper()
-		res := e.Run(context.Background(), []*config.Check{chk(check, "test.random", "links")}, cohorts, at, nil)
+		res := e.Run(context.Background(), []*config.Check{chk(check, "test.random", "links")}, slices.Clone(cohorts), at, nil)
 		c := res.Checks[0]
 		if c.Status != StatusFail || len(c.Findings) != 1 {
 			t.Fatalf("check %s: status %s, %d findings, error %q", check, c.Status, len(c.Findings), c.Error)
@@ -708,5 +709,26 @@ func TestRunSeeded(t *testing.T) {
 	}
 	if other := draw("b", now); other == first {
 		t.Errorf("another check drew the same: %q", other)
+	}
+}
+
+// TestRunDropsConvertedRecords: Run drops a cohort's records once they are
+// converted, so a big cohort is not held twice, and still reports their
+// number; a cohort no check reads keeps them.
+func TestRunDropsConvertedRecords(t *testing.T) {
+	e := newEngine(t)
+	cohorts := testCohorts(t)
+	res := e.Run(context.Background(), []*config.Check{chk("c", "test.pass", "blocks")}, cohorts, now, nil)
+	if c := res.Checks[0]; c.Status != StatusPass || c.Records != 5 {
+		t.Fatalf("check: status %s, %d records, error %q; want pass over 5", c.Status, c.Records, c.Error)
+	}
+	if res.Cohorts[0].Records != 5 {
+		t.Errorf("cohort blocks reports %d records, want 5", res.Cohorts[0].Records)
+	}
+	if cohorts[0].Records != nil {
+		t.Error("blocks' records are still held after they were converted")
+	}
+	if cohorts[1].Records == nil {
+		t.Error("links' records were dropped though no check read them")
 	}
 }

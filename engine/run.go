@@ -31,6 +31,10 @@ import (
 // see now as time.now_ns(), and their random built-ins (rand.intn,
 // uuid.rfc4122) draw from a stream seeded by now and the check's name, so
 // the same inputs give the same results.
+//
+// Run takes the cohorts' records: once a cohort's records are converted for
+// evaluation, its Records in cohorts become nil, so that they are not held
+// twice. Pass a copy (slices.Clone) to keep them.
 func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetch.Cohort, now time.Time, selected func(*config.Check) bool) *Results {
 	res := &Results{
 		AsOf:    now,
@@ -57,7 +61,7 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 			continue // a check reading it finds it "not loaded": never empty
 		}
 		if _, dup := loaded[c.Name]; !dup {
-			loaded[c.Name] = &loadedCohort{cohort: c}
+			loaded[c.Name] = &loadedCohort{cohort: c, count: len(c.Records)}
 		}
 	}
 	clock := newClock(now)
@@ -83,15 +87,20 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 // asks first.
 type loadedCohort struct {
 	cohort *fetch.Cohort
+	count  int // len(cohort.Records) before they are dropped
 	once   sync.Once
 	value  *ast.Term
 	err    error
 }
 
+// records converts the cohort's records and then drops them from the
+// cohort, so that a million records are not held twice: as Go maps and as
+// OPA values.
 func (l *loadedCohort) records() (*ast.Term, error) {
 	l.once.Do(func() {
 		v, err := recordsValue(l.cohort.Records)
 		l.value, l.err = ast.NewTerm(v), err
+		l.cohort.Records = nil
 	})
 	return l.value, l.err
 }
@@ -178,7 +187,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		}
 		with.Insert(ast.StringTerm(key), v)
 	}
-	cr.Records = len(loaded[chk.Cohort].cohort.Records)
+	cr.Records = loaded[chk.Cohort].count
 
 	// Either may be nil: a policy may declare no parameters, a check give none.
 	params := make(map[string]any, len(p.info.Params)+len(chk.Params))
