@@ -341,7 +341,8 @@ func Member(g Rand, p Player) (m map[string]any, login time.Time) {
 
 // SortNewestFirst orders records the way the list endpoints answer
 // sort={"<key>":"-1"}, ties broken by id. Each record's key must hold an
-// RFC 3339 text; it is parsed once, not once per comparison.
+// RFC 3339 text; it is parsed once, not once per comparison. Ids are
+// distinct, so the order is total and a stable sort would give the same.
 func SortNewestFirst(records []map[string]any, key string) {
 	type keyed struct {
 		at  time.Time
@@ -352,7 +353,7 @@ func SortNewestFirst(records []map[string]any, key string) {
 		t, _ := time.Parse(time.RFC3339, r[key].(string))
 		ks[i] = keyed{t, r}
 	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
+	slices.SortFunc(ks, func(a, b keyed) int {
 		return cmp.Or(b.at.Compare(a.at), strings.Compare(a.rec["id"].(string), b.rec["id"].(string)))
 	})
 	for i, k := range ks {

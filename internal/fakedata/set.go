@@ -9,9 +9,9 @@ import (
 // Sizes are how many records of each list dataset a Set holds.
 type Sizes struct {
 	Linkings int
-	// Blocks are memberblock records. 49 in 50 of them are the only block
-	// of their player; the rest are a second, older block of one of those
-	// players. Each blocked player has one user_block answer.
+	// Blocks are memberblock records, of Blocks - Blocks/50 players: one in
+	// fifty of them has a second, older block too. Each blocked player has
+	// one user_block answer.
 	Blocks  int
 	Members int // chat members
 }
