@@ -5,12 +5,15 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/internal/fakedata"
+	"github.com/gpaudit/gpaudit/policies"
 )
 
 const benchRecords = 100_000
@@ -143,4 +146,85 @@ func BenchmarkRecordsValue100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchLibrary loads the benchmark library, one check per built-in policy
+// (testdata/bench/library, the configuration scripts/bench.sh runs), and
+// compiles the built-in policies.
+func benchLibrary(b *testing.B) (*Engine, *config.Config) {
+	b.Helper()
+	cfg, diags := config.Load(filepath.Join("..", "testdata", "bench", "library"), config.Options{})
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	e, err := New(context.Background(), Options{Builtin: policies.FS})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, cfg
+}
+
+// benchCohorts gives each cohort of cfg every record of its dataset in set,
+// as a snapshot of the set serves them: the library's cohorts have no filter
+// and no where.
+func benchCohorts(b *testing.B, cfg *config.Config, set *fakedata.Set) []fetch.Cohort {
+	b.Helper()
+	byDataset := map[string][]map[string]any{
+		"linkings": set.Linkings, "memberblock": set.Blocks, "user_block": set.UserBlocks, "chat_members": set.Members,
+	}
+	var out []fetch.Cohort
+	for _, c := range cfg.Cohorts {
+		if len(c.Filter) > 0 || c.Where != "" {
+			b.Fatalf("cohort %s has a filter or a where: the benchmark serves every record", c.Name)
+		}
+		out = append(out, fetch.Cohort{Name: c.Name, Source: c.Source, Dataset: c.Dataset, Records: byDataset[c.Dataset]})
+	}
+	return out
+}
+
+// BenchmarkPolicy100k runs each check of the benchmark library alone over
+// 100,000 records of its dataset (and its with cohorts: 100,000 linkings,
+// blocks and chat members, 98,000 user_block answers), one sub-benchmark per
+// built-in policy. Converting the records to OPA values is part of each run,
+// as it is of gpaudit check.
+func BenchmarkPolicy100k(b *testing.B) {
+	e, cfg := benchLibrary(b)
+	set := fakedata.Generate(1, fakedata.Sizes{Linkings: benchRecords, Blocks: benchRecords, Members: benchRecords})
+	cohorts := benchCohorts(b, cfg, set)
+	for _, chk := range cfg.Checks {
+		b.Run(chk.Policy, func(b *testing.B) {
+			b.ReportAllocs()
+			var findings int
+			for b.Loop() {
+				res := e.Run(context.Background(), []*config.Check{chk}, slices.Clone(cohorts), fakedata.ReviewDate, nil)
+				if got := res.Checks[0]; got.Status != StatusFail {
+					b.Fatalf("status %s (%s), want fail", got.Status, got.Error)
+				}
+				findings = len(res.Checks[0].Findings)
+			}
+			b.ReportMetric(float64(findings), "findings")
+		})
+	}
+}
+
+// BenchmarkLibrary100k runs the whole benchmark library over the 100k set,
+// a tenth of scripts/bench.sh's 1M set and the same records as its 100k
+// figure: 100,000 linkings, 10,000 blocks, 9,800 user_block answers and
+// 10,000 chat members.
+func BenchmarkLibrary100k(b *testing.B) {
+	e, cfg := benchLibrary(b)
+	cohorts := benchCohorts(b, cfg, fakedata.Generate(1, fakedata.Scale(benchRecords)))
+	b.ReportAllocs()
+	var findings int
+	for b.Loop() {
+		res := e.Run(context.Background(), cfg.Checks, slices.Clone(cohorts), fakedata.ReviewDate, nil)
+		findings = 0
+		for _, c := range res.Checks {
+			if c.Status != StatusFail {
+				b.Fatalf("check %s: status %s (%s), want fail", c.Name, c.Status, c.Error)
+			}
+			findings += len(c.Findings)
+		}
+	}
+	b.ReportMetric(float64(findings), "findings")
 }

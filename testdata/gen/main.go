@@ -3,6 +3,14 @@
 //
 //	go run ./testdata/gen -out examples/quickstart/snapshot [-watchlist examples/quickstart/watchlist.txt]
 //
+// With -linkings N it writes the benchmark set instead (see
+// fakedata.Generate and scripts/bench.sh): N linkings, N/10 blocks and N/10
+// chat members unless -blocks and -members say otherwise, the user_block
+// answers of every blocked player, and realistic rates of faults for every
+// built-in policy; the same -seed gives the same bytes.
+//
+//	go run ./testdata/gen -linkings 1000000 -out /tmp/gpaudit-bench/1m
+//
 // The four datasets share one pool of player ids (UUIDs), so cohorts can be
 // joined: linkings[].user_id = memberblock[].member_id = user_block.member_id
 // = chat_members[].id. A few records are planted violations of the quick
@@ -61,58 +69,77 @@
 package main
 
 import (
-	"cmp"
-	"encoding/base64"
+	"errors"
 	"flag"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/gpaudit/gpaudit/internal/fakedata"
 	"github.com/gpaudit/gpaudit/snapshot"
 )
 
+// The shared builders' clock, under the names this generator's plan uses.
 var (
-	kst = time.FixedZone("", 9*3600) // formats as +09:00
+	kst = fakedata.KST
 	// snapshotTime is when the snapshot claims to be taken; no record is newer.
-	snapshotTime = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	day          = 24 * time.Hour
+	snapshotTime = fakedata.Taken
+	day          = fakedata.Day
 	// reviewDate is the --as-of of the examples' recorded runs.
-	reviewDate = date(2026, 11, 22)
+	reviewDate = fakedata.ReviewDate
+	date       = fakedata.Date
+)
+
+// gen, player and block are the shared builders' random source, player and block.
+type (
+	gen    = fakedata.Rand
+	player = fakedata.Player
+	block  = fakedata.Block
 )
 
 func main() {
 	out := flag.String("out", "examples/quickstart/snapshot", "snapshot folder to write (replaced if it holds a snapshot)")
 	watchlist := flag.String("watchlist", "", "also write the looked-up player ids to this file, one a line")
+	linkings := flag.Int("linkings", 0, "write the benchmark set with this many linkings instead of the quick start's data (needs -out)")
+	blocks := flag.Int("blocks", -1, "with -linkings: memberblock records (default: a tenth of the linkings)")
+	members := flag.Int("members", -1, "with -linkings: chat members (default: a tenth of the linkings)")
+	seed := flag.Uint64("seed", 1, "with -linkings: the random seed")
 	flag.Parse()
-	if err := run(*out, *watchlist); err != nil {
+	var err error
+	if *linkings > 0 {
+		sizes := fakedata.Scale(*linkings)
+		if *blocks >= 0 {
+			sizes.Blocks = *blocks
+		}
+		if *members >= 0 {
+			sizes.Members = *members
+		}
+		explicit := false
+		flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "out" })
+		if !explicit {
+			err = errors.New("-linkings needs -out: the default folder is the quick start's")
+		} else {
+			err = runBench(*out, sizes, *seed)
+		}
+	} else {
+		err = run(*out, *watchlist)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
 func run(out, watchlist string) error {
-	d := generate(rand.New(rand.NewPCG(20261101, 3)))
+	d := generate(fakedata.NewRand(20261101, 3))
 	if err := d.verify(); err != nil {
 		return fmt.Errorf("generated data breaks its own plan: %w", err)
 	}
-	if _, err := os.Stat(filepath.Join(out, snapshot.ManifestName)); err == nil {
-		if err := os.RemoveAll(out); err != nil {
-			return err
-		}
-	}
-	opts := snapshot.WriteOptions{CreatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), ToolVersion: "0.1.0"}
-	files := []snapshot.File{
-		{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: d.linkings},
-		{Source: "gamepot.main", Dataset: "memberblock", Filters: []map[string]any{{}}, Records: d.blocks},
-		{Source: "gamepot.main", Dataset: "user_block", Users: d.watchlist, Records: d.userBlocks},
-		{Source: "ncloud_chat.main", Dataset: "chat_members", Filters: []map[string]any{{}}, Records: d.members},
-	}
-	if err := snapshot.Write(out, opts, files); err != nil {
+	if err := write(out, d.linkings, d.blocks, d.userBlocks, d.members, d.watchlist); err != nil {
 		return err
 	}
 	if watchlist != "" {
@@ -133,6 +160,41 @@ func run(out, watchlist string) error {
 	return nil
 }
 
+// runBench writes the benchmark set of scripts/bench.sh and the engine's
+// benchmarks (fakedata.Generate) as a snapshot: every dataset fetched whole,
+// and user_block looked up for every blocked player.
+func runBench(out string, sizes fakedata.Sizes, seed uint64) error {
+	set := fakedata.Generate(seed, sizes)
+	if err := write(out, set.Linkings, set.Blocks, set.UserBlocks, set.Members, set.Users); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (seed %d; evaluate with --as-of %s)\n", out, seed, fakedata.ReviewDate.Format(time.RFC3339))
+	fmt.Printf("  linkings      %7d records\n", len(set.Linkings))
+	fmt.Printf("  memberblock   %7d records\n", len(set.Blocks))
+	fmt.Printf("  user_block    %7d records, %d players looked up\n", len(set.UserBlocks), len(set.Users))
+	fmt.Printf("  chat_members  %7d records\n", len(set.Members))
+	return nil
+}
+
+// write writes the four datasets as a snapshot at out, replacing the
+// snapshot there if there is one. The list datasets are fetched whole;
+// user_block holds the answers for users.
+func write(out string, linkings, blocks, userBlocks, members []map[string]any, users []string) error {
+	if _, err := os.Stat(filepath.Join(out, snapshot.ManifestName)); err == nil {
+		if err := os.RemoveAll(out); err != nil {
+			return err
+		}
+	}
+	opts := snapshot.WriteOptions{CreatedAt: snapshotTime, ToolVersion: "0.1.0"}
+	files := []snapshot.File{
+		{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: linkings},
+		{Source: "gamepot.main", Dataset: "memberblock", Filters: []map[string]any{{}}, Records: blocks},
+		{Source: "gamepot.main", Dataset: "user_block", Users: users, Records: userBlocks},
+		{Source: "ncloud_chat.main", Dataset: "chat_members", Filters: []map[string]any{{}}, Records: members},
+	}
+	return snapshot.Write(out, opts, files)
+}
+
 // data is everything generated, as plain JSON values.
 type data struct {
 	linkings, blocks, userBlocks, members []map[string]any
@@ -142,75 +204,13 @@ type data struct {
 	plants map[string]string
 }
 
-// gen draws every random choice from one seeded source, in a fixed order.
-type gen struct{ rng *rand.Rand }
-
-func (g gen) hex(n int) string {
-	const digits = "0123456789abcdef"
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = digits[g.rng.IntN(16)]
-	}
-	return string(b)
-}
-
-func (g gen) digits(n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte('0' + g.rng.IntN(10))
-	}
-	b[0] = byte('1' + g.rng.IntN(9))
-	return string(b)
-}
-
-func (g gen) uuid() string {
-	return g.hex(8) + "-" + g.hex(4) + "-4" + g.hex(3) + "-" + string("89ab"[g.rng.IntN(4)]) + g.hex(3) + "-" + g.hex(12)
-}
-
-func (g gen) chance(p float64) bool { return g.rng.Float64() < p }
-
-func pick[T any](g gen, items []T) T { return items[g.rng.IntN(len(items))] }
-
-// between returns a whole second in [from, to).
-func (g gen) between(from, to time.Time) time.Time {
-	return from.Add(time.Duration(g.rng.Int64N(int64(to.Sub(from)/time.Second))) * time.Second)
-}
-
-// stamp formats t the way the APIs do, in Korean time or, for some records, UTC.
-func (g gen) stamp(t time.Time) string {
-	if g.chance(0.3) {
-		return t.UTC().Format(time.RFC3339)
-	}
-	return t.In(kst).Format(time.RFC3339)
-}
-
-func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-type player struct {
-	id     string
-	nick   string
-	joined time.Time
-}
-
-var (
-	adjectives = []string{"swift", "silent", "brave", "lucky", "crimson", "frost", "shadow", "golden", "iron", "mystic", "neon", "lazy"}
-	nouns      = []string{"fox", "tiger", "knight", "mage", "archer", "dragon", "rogue", "panda", "falcon", "wolf", "otter", "ronin"}
-	localNames = []string{"민수", "서연", "지훈", "하은", "도윤", "지우", "さくら", "はると", "ゆい", "小明", "Ploy", "Minh"}
-	domains    = []string{"example.com", "example.net", "example.org", "mail.example.com"}
-)
-
-func generate(rng *rand.Rand) *data {
-	g := gen{rng}
+func generate(g gen) *data {
 	players := make([]player, 240)
 	for i := range players {
-		nick := pick(g, adjectives) + "_" + pick(g, nouns) + g.digits(2)
-		if g.chance(0.25) {
-			nick = pick(g, localNames) + g.digits(3)
-		}
-		players[i] = player{id: g.uuid(), nick: nick, joined: g.between(date(2023, 1, 1), date(2026, 9, 1))}
+		players[i] = g.Player()
 	}
 	// Roles by position in a shuffled order: blocked players first.
-	order := g.rng.Perm(len(players))
+	order := g.Perm(len(players))
 	role := func(from, to int) []player {
 		ps := make([]player, 0, to-from)
 		for _, i := range order[from:to] {
@@ -238,7 +238,7 @@ func generate(rng *rand.Rand) *data {
 	// Players looked up and not found: linked, never blocked.
 	var unblocked []player
 	for _, p := range role(100, 140) {
-		if linked[p.id] && len(unblocked) < 10 {
+		if linked[p.ID] && len(unblocked) < 10 {
 			unblocked = append(unblocked, p)
 		}
 	}
@@ -246,7 +246,7 @@ func generate(rng *rand.Rand) *data {
 	d.userBlocks = genUserBlocks(watch, blocks)
 	d.count.watchlistLong = 3
 	for _, p := range watch {
-		d.watchlist = append(d.watchlist, p.id)
+		d.watchlist = append(d.watchlist, p.ID)
 	}
 	slices.Sort(d.watchlist)
 
@@ -257,11 +257,11 @@ func generate(rng *rand.Rand) *data {
 	blocks = d.plantAudit(g, players, bp, unblocked, blocks)
 
 	for _, b := range blocks {
-		d.blocks = append(d.blocks, b.record)
+		d.blocks = append(d.blocks, b.Record)
 	}
-	sortNewestFirst(d.linkings, "createdAt")
-	sortNewestFirst(d.blocks, "createdAt")
-	sortNewestFirst(d.members, "created_at")
+	fakedata.SortNewestFirst(d.linkings, "createdAt")
+	fakedata.SortNewestFirst(d.blocks, "createdAt")
+	fakedata.SortNewestFirst(d.members, "created_at")
 	return d
 }
 
@@ -272,14 +272,14 @@ func genLinkings(g gen, players []player, emails *int) []map[string]any {
 		"apple", "apple", "apple", "apple", "guest", "guest", "guest", "line", "line", "facebook", "facebook", "naver", "twitter"}
 	var out []map[string]any
 	for i, p := range players[:230] {
-		primary := pick(g, weighted)
-		out = append(out, linking(g, p, primary, g.chance(0.08)))
+		primary := fakedata.Pick(g, weighted)
+		out = append(out, fakedata.Linking(g, p, primary, g.Chance(0.08)))
 		if i%3 == 0 {
-			second := pick(g, weighted)
+			second := fakedata.Pick(g, weighted)
 			for second == primary {
-				second = pick(g, weighted)
+				second = fakedata.Pick(g, weighted)
 			}
-			out = append(out, linking(g, p, second, g.chance(0.08)))
+			out = append(out, fakedata.Linking(g, p, second, g.Chance(0.08)))
 		}
 	}
 	// Violations: the first five live google linkings lose their email.
@@ -289,98 +289,18 @@ func genLinkings(g gen, players []player, emails *int) []map[string]any {
 			break
 		}
 		if l["provider"] == "google" && l["deletedAt"] == nil {
-			setEmail(l, bad[0])
+			fakedata.SetEmail(l, bad[0])
 			bad = bad[1:]
 			*emails++
 		}
 	}
 	// Decoys: deleted google linkings without an email.
 	for i, p := range players[230:232] {
-		l := linking(g, p, "google", true)
-		setEmail(l, []any{"missing", ""}[i])
+		l := fakedata.Linking(g, p, "google", true)
+		fakedata.SetEmail(l, []any{"missing", ""}[i])
 		out = append(out, l)
 	}
 	return out
-}
-
-func setEmail(l map[string]any, v any) {
-	if v == "missing" {
-		delete(l, "email")
-		return
-	}
-	l["email"] = v
-}
-
-func linking(g gen, p player, provider string, deleted bool) map[string]any {
-	created := g.between(p.joined, snapshotTime.Add(-7*day))
-	updated := created
-	if g.chance(0.4) {
-		updated = g.between(created, snapshotTime)
-	}
-	l := map[string]any{
-		"id":        base64.StdEncoding.EncodeToString([]byte("Linking:" + g.hex(24))),
-		"username":  username(g, provider),
-		"provider":  provider,
-		"member_id": map[string]any{"id": base64.StdEncoding.EncodeToString([]byte("Member:" + p.id))},
-		"user_id":   p.id,
-		"createdAt": g.stamp(created),
-		"updatedAt": g.stamp(updated),
-		"deletedAt": nil,
-	}
-	if deleted {
-		gone := g.between(updated, snapshotTime)
-		l["updatedAt"] = g.stamp(gone)
-		l["deletedAt"] = g.stamp(gone)
-	}
-	email := strings.ToLower(strings.ReplaceAll(p.nick, "_", ".")) + "@" + pick(g, domains)
-	if !isASCII(email) {
-		email = "player" + g.digits(6) + "@" + pick(g, domains)
-	}
-	switch provider {
-	case "google", "facebook", "naver":
-		l["email"] = email
-	case "apple":
-		l["email"] = pick(g, []any{g.hex(10) + "@privaterelay.example.com", email, ""})
-	case "twitter":
-		l["email"] = pick(g, []any{email, email, ""})
-	case "line":
-		if g.chance(0.5) {
-			l["email"] = email
-		}
-	case "guest":
-		if g.chance(0.4) {
-			l["email"] = nil
-		}
-	}
-	return l
-}
-
-func username(g gen, provider string) string {
-	switch provider {
-	case "google":
-		return "1" + g.digits(20)
-	case "apple":
-		return "00" + g.digits(4) + "." + g.hex(32) + "." + g.digits(4)
-	case "facebook":
-		return g.digits(16)
-	case "line":
-		return "U" + g.hex(32)
-	case "naver":
-		return base64.RawURLEncoding.EncodeToString([]byte(g.hex(16)))
-	case "twitter":
-		return g.digits(19)
-	default:
-		return "guest-" + g.hex(16)
-	}
-}
-
-func isASCII(s string) bool {
-	for i := range len(s) {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // blockPlan assigns players to kinds of block history.
@@ -393,33 +313,15 @@ type blockPlan struct {
 	auto        []player // autopurchase, anything
 }
 
-// block is a generated memberblock record with the instants it was made from.
-type block struct {
-	record         map[string]any
-	member         string
-	started, ended time.Time // ended is zero when endedAt is null
-	created        time.Time
-}
-
-var reasons = [][3]string{
-	{"욕설 및 비매너 행위", "Abusive language", "暴言・迷惑行為"},
-	{"불법 프로그램 사용", "Use of cheating software", "不正プログラムの使用"},
-	{"결제 취소 악용", "Chargeback abuse", "決済取消の悪用"},
-	{"계정 거래", "Account trading", "アカウント取引"},
-	{"도배 및 광고", "Spam and advertising", "スパム・広告"},
-}
-
-var categories = []string{"eade0943-5c1f-4b8e-9d3a-f2b5e9852ce4", "3f1c2d7a-08e4-4a61-b5c2-9e7d41a0c3b8", "c7a94e21-6d3b-4f0a-8e15-2b9f6a3d7e40"}
-
 func genBlocks(g gen, bp blockPlan) []block {
 	var out []block
 	add := func(p player, typ string, status int, deleted bool, started time.Time, length time.Duration, open bool) {
-		out = append(out, newBlock(g, p, typ, status, deleted, started, length, open))
+		out = append(out, fakedata.NewBlock(g, p, typ, status, deleted, started, length, open))
 	}
 	for i, p := range bp.violators {
 		// An older lifted block first, so the long one is each player's latest.
-		add(p, "manual", 2, false, g.between(date(2024, 1, 1), date(2024, 6, 1)), 7*day, false)
-		started := g.between(date(2025, 2, 1), date(2025, 10, 1))
+		add(p, "manual", 2, false, g.Between(date(2024, 1, 1), date(2024, 6, 1)), 7*day, false)
+		started := g.Between(date(2025, 2, 1), date(2025, 10, 1))
 		if i < 3 {
 			add(p, "manual", 1, false, started, 0, true)
 		} else {
@@ -429,83 +331,39 @@ func genBlocks(g gen, bp blockPlan) []block {
 		// between instants, not between wall-clock texts.
 		long := out[len(out)-1]
 		if i%2 == 1 {
-			long.record["startedAt"] = started.UTC().Format(time.RFC3339)
+			long.Record["startedAt"] = started.UTC().Format(time.RFC3339)
 		} else {
-			long.record["startedAt"] = started.In(kst).Format(time.RFC3339)
+			long.Record["startedAt"] = started.In(kst).Format(time.RFC3339)
 		}
-		if !long.ended.IsZero() {
-			long.record["endedAt"] = long.ended.UTC().Format(time.RFC3339)
+		if !long.Ended.IsZero() {
+			long.Record["endedAt"] = long.Ended.UTC().Format(time.RFC3339)
 		}
 	}
 	lengths := []time.Duration{day, 3 * day, 7 * day, 7 * day, 14 * day, 14*day + 12*time.Hour, 21 * day, 30 * day}
 	for i, p := range bp.shortActive {
-		length := pick(g, lengths)
+		length := fakedata.Pick(g, lengths)
 		if i == 0 {
 			length = 30 * day // exactly the maximum: allowed
 		}
-		add(p, "manual", 1, false, g.between(date(2024, 1, 1), date(2026, 10, 15)), length, false)
+		add(p, "manual", 1, false, g.Between(date(2024, 1, 1), date(2026, 10, 15)), length, false)
 	}
 	for _, p := range bp.longEnded {
-		add(p, "manual", 1, false, g.between(date(2024, 2, 1), date(2024, 6, 1)), time.Duration(90+g.rng.IntN(120))*day, false)
+		add(p, "manual", 1, false, g.Between(date(2024, 2, 1), date(2024, 6, 1)), time.Duration(90+g.IntN(120))*day, false)
 	}
 	for _, p := range bp.lifted {
-		started := g.between(date(2024, 1, 1), date(2026, 6, 1))
-		add(p, "manual", 2, false, started, time.Duration(45+g.rng.IntN(3000))*day, g.chance(0.3))
+		started := g.Between(date(2024, 1, 1), date(2026, 6, 1))
+		add(p, "manual", 2, false, started, time.Duration(45+g.IntN(3000))*day, g.Chance(0.3))
 	}
 	for _, p := range bp.deleted {
-		started := g.between(date(2024, 1, 1), date(2026, 6, 1))
-		add(p, "manual", pick(g, []int{1, 1, 2}), true, started, time.Duration(40+g.rng.IntN(2500))*day, g.chance(0.4))
+		started := g.Between(date(2024, 1, 1), date(2026, 6, 1))
+		add(p, "manual", fakedata.Pick(g, []int{1, 1, 2}), true, started, time.Duration(40+g.IntN(2500))*day, g.Chance(0.4))
 	}
 	for len(out) < 150 {
-		p := pick(g, bp.auto)
-		started := g.between(date(2024, 1, 1), date(2026, 10, 1))
-		add(p, "autopurchase", pick(g, []int{1, 2}), g.chance(0.1), started, time.Duration(7+g.rng.IntN(365))*day, g.chance(0.25))
+		p := fakedata.Pick(g, bp.auto)
+		started := g.Between(date(2024, 1, 1), date(2026, 10, 1))
+		add(p, "autopurchase", fakedata.Pick(g, []int{1, 2}), g.Chance(0.1), started, time.Duration(7+g.IntN(365))*day, g.Chance(0.25))
 	}
 	return out
-}
-
-func newBlock(g gen, p player, typ string, status int, deleted bool, started time.Time, length time.Duration, open bool) block {
-	reason := pick(g, reasons)
-	langs := []any{map[string]any{"lang": "ko", "value": reason[0], "default": true}}
-	if g.chance(0.6) {
-		langs = append(langs, map[string]any{"lang": "en", "value": reason[1], "default": false})
-	}
-	if g.chance(0.3) {
-		langs = append(langs, map[string]any{"lang": "ja", "value": reason[2], "default": false})
-	}
-	created := started.Add(-time.Duration(g.rng.IntN(36*3600)) * time.Second)
-	if g.chance(0.3) {
-		created = g.between(started, started.Add(2*day)) // entered after the fact
-	}
-	b := block{member: p.id, started: started, created: created}
-	rec := map[string]any{
-		"id":           base64.StdEncoding.EncodeToString([]byte("MemberBlock:" + g.hex(24))),
-		"member_id":    p.id,
-		"deleted":      deleted,
-		"type":         typ,
-		"status":       status,
-		"message":      nil,
-		"messageMulti": langs,
-		"startedAt":    g.stamp(started),
-		"endedAt":      nil,
-		"createdAt":    g.stamp(created),
-		"updatedAt":    g.stamp(created),
-		"deletedAt":    nil,
-		"category_id":  pick(g, append([]string{""}, categories...)),
-	}
-	if !open {
-		b.ended = started.Add(length)
-		rec["endedAt"] = g.stamp(b.ended)
-	}
-	if status == 2 || deleted {
-		changed := g.between(created, snapshotTime)
-		rec["updatedAt"] = g.stamp(changed)
-		if deleted {
-			rec["deletedAt"] = g.stamp(changed)
-		}
-	}
-	b.record = rec
-	return b
 }
 
 // genUserBlocks answers the v1 block lookup for each watched player: the
@@ -516,21 +374,14 @@ func genUserBlocks(watch []player, blocks []block) []map[string]any {
 	for _, p := range watch {
 		var latest *block
 		for i, b := range blocks {
-			if b.member == p.id && (latest == nil || b.started.After(latest.started)) {
+			if b.Member == p.ID && (latest == nil || b.Started.After(latest.Started)) {
 				latest = &blocks[i]
 			}
 		}
 		if latest == nil {
 			continue
 		}
-		rec := maps.Clone(latest.record)
-		for _, k := range []string{"startedAt", "endedAt", "createdAt", "updatedAt", "deletedAt"} {
-			if s, ok := rec[k].(string); ok {
-				t, _ := time.Parse(time.RFC3339, s)
-				rec[k] = t.In(kst).Format(time.RFC3339)
-			}
-		}
-		out = append(out, rec)
+		out = append(out, fakedata.UserBlock(latest.Record))
 	}
 	slices.SortFunc(out, func(a, b map[string]any) int {
 		return strings.Compare(a["member_id"].(string), b["member_id"].(string))
@@ -538,95 +389,39 @@ func genUserBlocks(watch []player, blocks []block) []map[string]any {
 	return out
 }
 
-var (
-	countries = []string{"KR", "KR", "KR", "KR", "JP", "JP", "TW", "US", "TH"}
-	devices   = [][3]string{ // model, os, push service
-		{"iPhone16,1", "iOS 18", "APNS"}, {"iPhone14,5", "iOS 17", "APNS"}, {"SM-S921N", "Android 14", "FCM"},
-		{"SM-A546N", "Android 13", "FCM"}, {"Pixel 8", "Android 15", "FCM"},
-	}
-	timezones = []any{nil, "Asia/Seoul", "Asia/Seoul", "Asia/Tokyo", "Asia/Taipei"}
-)
-
-const chatProject = "8be54b8b-71c2-4e0f-9a4d-84c0d5df2e9c"
-
 // genMembers makes the chat members of the given players plus ten chat-only
 // accounts. The online-while-blocked players are exactly onlineBlocked.
 func genMembers(g gen, ps []player, onlineBlocked []player, blocks []block) []map[string]any {
 	mustOffline := map[string]bool{}
 	latestBlock := map[string]block{}
 	for _, b := range blocks {
-		if b.record["status"] == 1 && b.record["deleted"] == false && (b.ended.IsZero() || !b.ended.Before(date(2026, 1, 1))) {
-			mustOffline[b.member] = true
+		if b.Record["status"] == 1 && b.Record["deleted"] == false && (b.Ended.IsZero() || !b.Ended.Before(date(2026, 1, 1))) {
+			mustOffline[b.Member] = true
 		}
-		if l, ok := latestBlock[b.member]; !ok || b.started.After(l.started) {
-			latestBlock[b.member] = b
+		if l, ok := latestBlock[b.Member]; !ok || b.Started.After(l.Started) {
+			latestBlock[b.Member] = b
 		}
 	}
 	for _, p := range onlineBlocked {
-		mustOffline[p.id] = false
+		mustOffline[p.ID] = false
 	}
 	for range 10 {
-		ps = append(ps, player{id: g.uuid(), nick: pick(g, adjectives) + pick(g, nouns), joined: g.between(date(2024, 1, 1), date(2026, 9, 1))})
+		ps = append(ps, player{ID: g.UUID(), Nick: fakedata.Pick(g, fakedata.Adjectives) + fakedata.Pick(g, fakedata.Nouns), Joined: g.Between(date(2024, 1, 1), date(2026, 9, 1))})
 	}
 	var out []map[string]any
 	for _, p := range ps {
-		dev := pick(g, devices)
-		created := g.between(p.joined, p.joined.Add(30*day))
-		login := g.between(created, snapshotTime)
-		m := map[string]any{
-			"id":             p.id,
-			"project_id":     chatProject,
-			"member_id":      p.id,
-			"name":           p.nick,
-			"profile":        pick(g, []any{"", "", "https://cdn.example.com/avatars/" + g.hex(12) + ".png"}),
-			"memo":           nil,
-			"country":        pick(g, countries),
-			"remoteip":       pick(g, []string{"203.0.113.", "198.51.100."}) + fmt.Sprint(1+g.rng.IntN(254)),
-			"adid":           pick(g, []any{nil, g.uuid()}),
-			"device":         pick(g, []any{nil, dev[0]}),
-			"network":        pick(g, []any{nil, "wifi", "lte", "5g"}),
-			"version":        pick(g, []any{nil, "1.4.2", "1.5.0", "1.5.1"}),
-			"model":          pick(g, []any{nil, dev[0]}),
-			"deleted":        false,
-			"online":         g.chance(0.35),
-			"customField":    pick(g, []any{"", "", `{"guild":"` + pick(g, nouns) + `s","level":` + fmt.Sprint(1+g.rng.IntN(80)) + "}"}),
-			"device_type":    pick(g, []any{[]any{}, []any{strings.ToLower(strings.Fields(dev[1])[0])}}),
-			"push":           pick(g, []any{nil, true, false}),
-			"memberblock_id": nil,
-			"notifications": map[string]any{
-				"token": g.hex(64), "device": dev[2], "os": dev[1],
-				"push": g.chance(0.8), "ad": g.chance(0.4), "night": g.chance(0.3), "timezone": pick(g, timezones),
-			},
-			"logined_at": g.stamp(login),
-			"created_at": g.stamp(created),
-			"updated_at": g.stamp(login),
-			"deleted_at": nil,
+		m, login := fakedata.Member(g, p)
+		if b, ok := latestBlock[p.ID]; ok {
+			m["memberblock_id"] = b.Record["id"]
 		}
-		switch {
-		case g.chance(0.1): // members from before the device fields existed
-			for _, k := range []string{"adid", "device", "network", "version", "model"} {
-				delete(m, k)
-			}
-		case g.chance(0.1):
-			m["notifications"] = nil
-		case g.chance(0.05):
-			delete(m, "notifications")
-			delete(m, "customField")
-		}
-		if g.chance(0.05) {
-			m["memo"] = "reported twice; see ticket " + g.digits(5)
-		}
-		if b, ok := latestBlock[p.id]; ok {
-			m["memberblock_id"] = b.record["id"]
-		}
-		if off, ok := mustOffline[p.id]; ok {
+		if off, ok := mustOffline[p.ID]; ok {
 			m["online"] = !off
 		}
-		if g.chance(0.08) && m["online"] == false {
-			gone := g.between(login, snapshotTime)
+		if g.Chance(0.08) && m["online"] == false {
+			gone := g.Between(login, snapshotTime)
 			m["deleted"] = true
-			m["deleted_at"] = g.stamp(gone)
-			m["updated_at"] = g.stamp(gone)
+			m["deleted_at"] = g.Stamp(gone)
+			m["updated_at"] = g.Stamp(gone)
 			m["logined_at"] = nil
 		}
 		out = append(out, m)
@@ -643,43 +438,43 @@ func (d *data) plantAudit(g gen, players []player, bp blockPlan, unblocked []pla
 	d.plants = map[string]string{}
 	// A block that ends a day before it starts, lifted long ago.
 	started := date(2025, 3, 10).Add(14 * time.Hour)
-	bad := newBlock(g, bp.auto[0], "autopurchase", 2, false, started, 7*day, false)
-	bad.ended = started.Add(-day)
-	bad.record["endedAt"] = bad.ended.In(kst).Format(time.RFC3339)
-	d.plants["invalid_window"] = bad.record["id"].(string)
+	bad := fakedata.NewBlock(g, bp.auto[0], "autopurchase", 2, false, started, 7*day, false)
+	bad.Ended = started.Add(-day)
+	bad.Record["endedAt"] = bad.Ended.In(kst).Format(time.RFC3339)
+	d.plants["invalid_window"] = bad.Record["id"].(string)
 	// A block whose default reason is blank.
-	blank := newBlock(g, bp.auto[1], "autopurchase", 2, false, date(2025, 8, 2).Add(5*time.Hour), 14*day, false)
-	blank.record["messageMulti"] = []any{
+	blank := fakedata.NewBlock(g, bp.auto[1], "autopurchase", 2, false, date(2025, 8, 2).Add(5*time.Hour), 14*day, false)
+	blank.Record["messageMulti"] = []any{
 		map[string]any{"lang": "ko", "value": "  ", "default": true},
-		map[string]any{"lang": "en", "value": reasons[4][1], "default": false},
+		map[string]any{"lang": "en", "value": fakedata.Reasons[4][1], "default": false},
 	}
-	d.plants["reason_required"] = blank.record["id"].(string)
+	d.plants["reason_required"] = blank.Record["id"].(string)
 	// An open block of a watched player that the v1 lookup, answered before
 	// it was made, does not know: user_block is left as it was.
-	lag := newBlock(g, unblocked[0], "autopurchase", 1, false, date(2026, 10, 28).Add(3*time.Hour), 0, true)
-	d.plants["block_consistency"] = unblocked[0].id
+	lag := fakedata.NewBlock(g, unblocked[0], "autopurchase", 1, false, date(2026, 10, 28).Add(3*time.Hour), 0, true)
+	d.plants["block_consistency"] = unblocked[0].ID
 
 	// Refunds lift the autopurchase blocks active on the review date, but for
 	// the first player with two of them (gamepot.blocks.duplicate_active):
 	// manual blocks become most of the active ones.
 	active := func(b block) bool {
-		return b.record["type"] == "autopurchase" && b.record["status"] == 1 && b.record["deleted"] == false &&
-			!b.started.After(reviewDate) && (b.ended.IsZero() || b.ended.After(reviewDate))
+		return b.Record["type"] == "autopurchase" && b.Record["status"] == 1 && b.Record["deleted"] == false &&
+			!b.Started.After(reviewDate) && (b.Ended.IsZero() || b.Ended.After(reviewDate))
 	}
 	seen, kept := map[string]bool{}, ""
 	for _, b := range blocks {
 		if !active(b) {
 			continue
 		}
-		if seen[b.member] && kept == "" {
-			kept = b.member
+		if seen[b.Member] && kept == "" {
+			kept = b.Member
 		}
-		seen[b.member] = true
+		seen[b.Member] = true
 	}
 	for _, b := range blocks {
-		if active(b) && b.member != kept {
-			b.record["status"] = 2
-			b.record["updatedAt"] = snapshotTime.Add(-day).In(kst).Format(time.RFC3339)
+		if active(b) && b.Member != kept {
+			b.Record["status"] = 2
+			b.Record["updatedAt"] = snapshotTime.Add(-day).In(kst).Format(time.RFC3339)
 		}
 	}
 	blocks = append(blocks, bad, blank, lag)
@@ -688,14 +483,14 @@ func (d *data) plantAudit(g gen, players []player, bp blockPlan, unblocked []pla
 	// token is gone, as erasure requires, so only the links are at fault.
 	left := unblocked[1]
 	for _, m := range d.members {
-		if m["id"] == left.id {
+		if m["id"] == left.ID {
 			gone := date(2026, 10, 20).Add(8 * time.Hour).In(kst).Format(time.RFC3339)
 			m["deleted"], m["online"], m["logined_at"] = true, false, nil
 			m["deleted_at"], m["updated_at"] = gone, gone
 			m["notifications"] = nil
 		}
 	}
-	d.plants["deleted_has_live_links"] = left.id
+	d.plants["deleted_has_live_links"] = left.ID
 
 	// Links of players who had none (players[232:] were never linked).
 	var victim map[string]any
@@ -705,28 +500,16 @@ func (d *data) plantAudit(g gen, players []player, bp blockPlan, unblocked []pla
 			break
 		}
 	}
-	shared := linking(g, players[232], "line", false)
+	shared := fakedata.Linking(g, players[232], "line", false)
 	shared["username"] = victim["username"] // one LINE account, two players
-	misspelt := linking(g, players[233], "apple", false)
+	misspelt := fakedata.Linking(g, players[233], "apple", false)
 	misspelt["provider"] = "Apple"
-	twice := []map[string]any{linking(g, players[234], "apple", false), linking(g, players[234], "apple", false)}
+	twice := []map[string]any{fakedata.Linking(g, players[234], "apple", false), fakedata.Linking(g, players[234], "apple", false)}
 	d.linkings = append(d.linkings, shared, misspelt, twice[0], twice[1])
-	d.plants["duplicate_account"] = victim["user_id"].(string) + " " + players[232].id
+	d.plants["duplicate_account"] = victim["user_id"].(string) + " " + players[232].ID
 	d.plants["provider_allowed"] = misspelt["id"].(string)
-	d.plants["max_per_provider"] = players[234].id
+	d.plants["max_per_provider"] = players[234].ID
 	return blocks
-}
-
-// sortNewestFirst orders records the way the list endpoints answer
-// sort={"<key>":"-1"}, ties broken by id.
-func sortNewestFirst(records []map[string]any, key string) {
-	instant := func(r map[string]any) time.Time {
-		t, _ := time.Parse(time.RFC3339, r[key].(string))
-		return t
-	}
-	slices.SortStableFunc(records, func(a, b map[string]any) int {
-		return cmp.Or(instant(b).Compare(instant(a)), strings.Compare(a["id"].(string), b["id"].(string)))
-	})
 }
 
 // verify evaluates the quick start's checks the way its policies do, at
