@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
@@ -730,5 +732,32 @@ func TestRunDropsConvertedRecords(t *testing.T) {
 	}
 	if cohorts[1].Records == nil {
 		t.Error("links' records were dropped though no check read them")
+	}
+}
+
+// TestRecordsValueInParts: a big cohort converted in parts keeps its order,
+// and the error is the first bad record's, whichever part finds it.
+func TestRecordsValueInParts(t *testing.T) {
+	records := make([]map[string]any, 3*minConvertPart+7)
+	for i := range records {
+		records[i] = map[string]any{"id": fmt.Sprint(i)}
+	}
+	v, err := recordsValue(records)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arr := v.(*ast.Array)
+	if arr.Len() != len(records) {
+		t.Fatalf("%d values, want %d", arr.Len(), len(records))
+	}
+	for i := range records {
+		if got := arr.Elem(i).Value.(ast.Object).Get(ast.StringTerm("id")); !got.Equal(ast.StringTerm(fmt.Sprint(i))) {
+			t.Fatalf("value %d has id %v", i, got)
+		}
+	}
+	records[len(records)-1]["id"] = make(chan int)
+	records[minConvertPart+3]["id"] = make(chan int)
+	if _, err := recordsValue(records); err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("convert record %d:", minConvertPart+3)) {
+		t.Errorf("error = %v, want record %d's", err, minConvertPart+3)
 	}
 }

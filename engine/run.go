@@ -108,18 +108,38 @@ func (l *loadedCohort) records() (*ast.Term, error) {
 // recordsValue converts records one by one: ast.InterfaceToValue, given the
 // whole slice, would round-trip it through JSON. Every field is converted
 // although a policy reads few: an AST array hashes its elements, so OPA's lazy
-// objects would be converted whole on the spot anyway.
+// objects would be converted whole on the spot anyway. A big cohort is
+// converted in as many parts at once as there are CPUs; the error is the
+// first record's that fails.
 func recordsValue(records []map[string]any) (ast.Value, error) {
 	terms := make([]*ast.Term, len(records))
-	for i, r := range records {
-		v, err := ast.InterfaceToValue(r)
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(records)/minConvertPart))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(records)/parts, (p+1)*len(records)/parts
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				v, err := ast.InterfaceToValue(records[i])
+				if err != nil {
+					errs[p] = fmt.Errorf("convert record %d: %w", i, err)
+					return
+				}
+				terms[i] = ast.NewTerm(v)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("convert record %d: %w", i, err)
+			return nil, err
 		}
-		terms[i] = ast.NewTerm(v)
 	}
 	return ast.NewArray(terms...), nil
 }
+
+// minConvertPart is the fewest records worth a goroutine of their own.
+const minConvertPart = 10_000
 
 // clock holds the input terms of the evaluation clock, built once per run.
 type clock struct {
