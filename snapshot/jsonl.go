@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -26,22 +28,36 @@ const maxJSONDepth = 10000
 // per-value work is boxing. Records therefore keep text alive; it is cached
 // with them anyway.
 func parseJSONL(name, text string) ([]map[string]any, error) {
-	records := make([]map[string]any, 0, strings.Count(text, "\n")+1)
-	var p recordParser
-	hashes := make(idHashes, 0, cap(records))
-	for line, rest := 1, text; rest != ""; line++ {
-		var l string
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			l, rest = rest[:i], rest[i+1:]
-		} else {
-			l, rest = rest, ""
+	return parseParts(name, splitLines(text, runtime.GOMAXPROCS(0), minParsePart))
+}
+
+// parseParts parses the parts of a data file at the same time and joins
+// them, as parseJSONL says.
+func parseParts(name string, parts []linePart) ([]map[string]any, error) {
+	chunks := make([]parsedPart, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { chunks[i] = parsePart(part) })
+	}
+	wg.Wait()
+
+	n := 0
+	for i, c := range chunks {
+		if c.err != nil {
+			// The first part with an error holds the first bad line.
+			return nil, fmt.Errorf("%s:%d: %w", name, parts[i].line+c.errLine, c.err)
 		}
-		r, err := p.record(l)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		n += len(c.records)
+	}
+	records := chunks[0].records
+	hashes := chunks[0].hashes
+	if len(chunks) > 1 {
+		records = make([]map[string]any, 0, n)
+		hashes = make(idHashes, 0, n)
+		for _, c := range chunks {
+			records = append(records, c.records...)
+			hashes = append(hashes, c.hashes...)
 		}
-		hashes.add(r)
-		records = append(records, r)
 	}
 	if hashes.mayRepeat() {
 		if first, second, id, dup := repeatedID(records); dup {
@@ -51,6 +67,71 @@ func parseJSONL(name, text string) ([]map[string]any, error) {
 		}
 	}
 	return records, nil
+}
+
+// minParsePart is the fewest bytes of a data file worth a goroutine of
+// their own: a million records are parsed in as many parts as there are
+// CPUs, a small file in one.
+const minParsePart = 4 << 20
+
+// linePart is a run of whole lines of a data file; line is the number of
+// its first line.
+type linePart struct {
+	text string
+	line int
+}
+
+// splitLines cuts text into at most n parts of at least least bytes, each
+// ending after a newline (the last one at the end of text).
+func splitLines(text string, n, least int) []linePart {
+	n = max(1, min(n, len(text)/max(least, 1)))
+	parts := make([]linePart, 0, n)
+	line := 1
+	for len(parts) < n-1 {
+		cut := len(text) / (n - len(parts))
+		i := strings.IndexByte(text[cut:], '\n')
+		if i < 0 {
+			break
+		}
+		cut += i + 1
+		parts = append(parts, linePart{text: text[:cut], line: line})
+		line += strings.Count(text[:cut], "\n")
+		text = text[cut:]
+	}
+	return append(parts, linePart{text: text, line: line})
+}
+
+// parsedPart is what parsePart found in one linePart: its records and
+// their id hashes, or the first error and its line within the part
+// (counting from 0).
+type parsedPart struct {
+	records []map[string]any
+	hashes  idHashes
+	err     error
+	errLine int
+}
+
+func parsePart(part linePart) parsedPart {
+	text := part.text
+	out := parsedPart{records: make([]map[string]any, 0, strings.Count(text, "\n")+1)}
+	out.hashes = make(idHashes, 0, cap(out.records))
+	var p recordParser
+	for line, rest := 0, text; rest != ""; line++ {
+		var l string
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
+		} else {
+			l, rest = rest, ""
+		}
+		r, err := p.record(l)
+		if err != nil {
+			out.err, out.errLine = err, line
+			return out
+		}
+		out.hashes.add(r)
+		out.records = append(out.records, r)
+	}
+	return out
 }
 
 // DecodeJSON decodes one JSON value, numbers as json.Number, and nothing

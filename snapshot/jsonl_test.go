@@ -2,7 +2,9 @@ package snapshot
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -136,4 +138,52 @@ func FuzzParseJSONLine(f *testing.F) {
 			t.Fatalf("values differ for %q (-encoding/json +parser):\n%s", line, diff)
 		}
 	})
+}
+
+// TestParseJSONLInParts: a file parsed in parts gives the records of one
+// parse, the first bad line's error, and finds an id repeated across parts.
+func TestParseJSONLInParts(t *testing.T) {
+	var b strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&b, "{\"id\":\"r%d\",\"n\":%d}\n", i, i)
+	}
+	text := b.String()
+	whole, err := parseParts("f", splitLines(text, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := splitLines(text, 4, 1)
+	if len(parts) != 4 {
+		t.Fatalf("%d parts, want 4", len(parts))
+	}
+	joined := ""
+	for _, p := range parts {
+		if !strings.HasSuffix(p.text, "\n") {
+			t.Errorf("part at line %d does not end a line", p.line)
+		}
+		if want := strings.Count(joined, "\n") + 1; p.line != want {
+			t.Errorf("part starts at line %d, want %d", p.line, want)
+		}
+		joined += p.text
+	}
+	if joined != text {
+		t.Fatal("the parts do not make up the text")
+	}
+	got, err := parseParts("f", parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(whole, got); diff != "" {
+		t.Errorf("records in parts differ from one parse (-one +parts):\n%s", diff)
+	}
+
+	lines := strings.SplitAfter(text, "\n")
+	bad := strings.Join(slices.Concat(lines[:60], []string{"{nope\n"}, lines[61:90], []string{"\n"}, lines[91:]), "")
+	if _, err := parseParts("f", splitLines(bad, 4, 1)); err == nil || !strings.HasPrefix(err.Error(), "f:61:") {
+		t.Errorf("error = %v, want line 61's", err)
+	}
+	dup := strings.Replace(text, `"id":"r90"`, `"id":"r3"`, 1)
+	if _, err := parseParts("f", splitLines(dup, 4, 1)); err == nil || err.Error() != `f:91: a second record with id "r3" (the first is on line 4)` {
+		t.Errorf("error = %v, want the id repeated across parts", err)
+	}
 }
