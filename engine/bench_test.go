@@ -151,7 +151,7 @@ func BenchmarkRecordsValue100k(b *testing.B) {
 // benchLibrary loads the benchmark library, one check per built-in policy
 // (testdata/bench/library, the configuration scripts/bench.sh runs), and
 // compiles the built-in policies.
-func benchLibrary(b *testing.B) (*Engine, *config.Config) {
+func benchLibrary(b testing.TB) (*Engine, *config.Config) {
 	b.Helper()
 	cfg, diags := config.Load(filepath.Join("..", "testdata", "bench", "library"), config.Options{})
 	if diags.HasErrors() {
@@ -167,7 +167,7 @@ func benchLibrary(b *testing.B) (*Engine, *config.Config) {
 // benchCohorts gives each cohort of cfg every record of its dataset in set,
 // as a snapshot of the set serves them: the library's cohorts have no filter
 // and no where.
-func benchCohorts(b *testing.B, cfg *config.Config, set *fakedata.Set) []fetch.Cohort {
+func benchCohorts(b testing.TB, cfg *config.Config, set *fakedata.Set) []fetch.Cohort {
 	b.Helper()
 	byDataset := map[string][]map[string]any{
 		"linkings": set.Linkings, "memberblock": set.Blocks, "user_block": set.UserBlocks, "chat_members": set.Members,

@@ -45,6 +45,12 @@ type Policy struct {
 	// With are the other cohorts the policy reads (custom.with): the key of
 	// input.cohorts → the dataset that cohort must be. Nil when none.
 	With map[string]string
+	// PerRecord (custom.per_record: true) declares that each finding
+	// depends on one record of input.records at a time (and on params and
+	// input.cohorts): the engine may then evaluate the policy over parts of
+	// a big cohort at once and join the findings, so that the whole cohort
+	// never has to exist as OPA values.
+	PerRecord bool
 	// Builtin reports whether the policy comes from the built-in library.
 	Builtin bool
 	// File is the file that holds the package's METADATA, or its first file.
@@ -418,6 +424,13 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 			}
 			p.With[k] = s
 		}
+	}
+	if v, ok := a.Custom["per_record"]; ok {
+		b, ok := v.(bool)
+		if !ok {
+			return bad("custom.per_record of package %s is %v, not true or false", name, v)
+		}
+		p.PerRecord = b
 	}
 	if v, ok := a.Custom["params"]; ok {
 		params, err := plain(v)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/internal/fakedata"
 	"github.com/gpaudit/gpaudit/policies"
 )
 
@@ -627,7 +628,7 @@ func TestPolicies(t *testing.T) {
 		{
 			Name: "gamepot.blocks.max_duration", Title: "Active blocks last no longer than max_days",
 			Datasets: []string{"memberblock", "user_block"}, Params: map[string]any{"max_days": n("30"), "type": "manual"},
-			Builtin: true, File: "builtin:gamepot/blocks/max_duration.rego",
+			PerRecord: true, Builtin: true, File: "builtin:gamepot/blocks/max_duration.rego",
 		},
 		{
 			Name: "gamepot.cross.block_consistency", Title: "Blocks agree between memberblock and the v1 user_block API",
@@ -637,7 +638,7 @@ func TestPolicies(t *testing.T) {
 		{
 			Name: "gamepot.linkings.email_required", Title: "Live linkings of a provider carry an email",
 			Datasets: []string{"linkings"}, Params: map[string]any{"provider": "google"},
-			Builtin: true, File: "builtin:gamepot/linkings/email_required.rego",
+			PerRecord: true, Builtin: true, File: "builtin:gamepot/linkings/email_required.rego",
 		},
 		user("test.array", "array.rego"),
 		user("test.check", "check.rego"),
@@ -759,5 +760,45 @@ func TestRecordsValueInParts(t *testing.T) {
 	records[minConvertPart+3]["id"] = make(chan int)
 	if _, err := recordsValue(records); err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("convert record %d:", minConvertPart+3)) {
 		t.Errorf("error = %v, want record %d's", err, minConvertPart+3)
+	}
+}
+
+// TestRunInParts: every per-record built-in policy finds, part by part,
+// exactly what it finds over the whole cohort, on a set with findings of
+// every kind; and a per-record check over a cohort another check reads
+// whole is evaluated whole.
+func TestRunInParts(t *testing.T) {
+	e, cfg := benchLibrary(t)
+	set := fakedata.Generate(1, fakedata.Sizes{Linkings: 3000, Blocks: 3000, Members: 3000})
+	run := func(part int, checks []*config.Check) *Results {
+		t.Helper()
+		defer func(old int) { recordPart = old }(recordPart)
+		recordPart = part
+		return e.Run(context.Background(), checks, benchCohorts(t, cfg, set), fakedata.ReviewDate, nil)
+	}
+	perRecord := 0
+	for _, chk := range cfg.Checks {
+		if !e.policies[chk.Policy].info.PerRecord {
+			continue
+		}
+		perRecord++
+		t.Run(chk.Policy, func(t *testing.T) {
+			whole := run(1_000_000, []*config.Check{chk})
+			parts := run(7, []*config.Check{chk})
+			if got := whole.Checks[0]; got.Status != StatusFail {
+				t.Fatalf("status %s (%s), want fail", got.Status, got.Error)
+			}
+			if diff := cmp.Diff(whole, parts); diff != "" {
+				t.Errorf("in parts of 7 (-whole +parts):\n%s", diff)
+			}
+		})
+	}
+	if perRecord < 5 {
+		t.Fatalf("%d per-record policies in the library, want the built-in ones", perRecord)
+	}
+	// The whole library: per-record checks share the cohorts the others
+	// read whole, and the report is the same.
+	if diff := cmp.Diff(run(1_000_000, cfg.Checks), run(7, cfg.Checks)); diff != "" {
+		t.Errorf("library in parts of 7 (-whole +parts):\n%s", diff)
 	}
 }

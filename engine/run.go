@@ -64,6 +64,7 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 			loaded[c.Name] = &loadedCohort{cohort: c, count: len(c.Records)}
 		}
 	}
+	e.markWhole(checks, loaded, selected)
 	clock := newClock(now)
 	// Checks are evaluated at the same time, as many as there are CPUs to
 	// run them; each writes only its own slot, so the order stays the
@@ -88,9 +89,13 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 type loadedCohort struct {
 	cohort *fetch.Cohort
 	count  int // len(cohort.Records) before they are dropped
-	once   sync.Once
-	value  *ast.Term
-	err    error
+	// whole is set when some selected check reads the cohort whole: as the
+	// cohort of a policy that is not per record, or in a with. Otherwise
+	// its per-record checks convert it part by part and keep the records.
+	whole bool
+	once  sync.Once
+	value *ast.Term
+	err   error
 }
 
 // records converts the cohort's records and then drops them from the
@@ -105,6 +110,30 @@ func (l *loadedCohort) records() (*ast.Term, error) {
 	return l.value, l.err
 }
 
+// markWhole marks the cohorts that some selected check reads whole.
+func (e *Engine) markWhole(checks []*config.Check, loaded map[string]*loadedCohort, selected func(*config.Check) bool) {
+	mark := func(name string) {
+		if l, ok := loaded[name]; ok {
+			l.whole = true
+		}
+	}
+	for _, chk := range checks {
+		if selected != nil && !selected(chk) {
+			continue
+		}
+		if p, ok := e.policies[chk.Policy]; !ok || !p.info.PerRecord {
+			mark(chk.Cohort)
+		}
+		for _, name := range chk.With {
+			mark(name)
+		}
+	}
+}
+
+// recordPart is how many records a per-record policy is evaluated over at
+// once, when its cohort is not read whole. Tests lower it.
+var recordPart = 50_000
+
 // recordsValue converts records one by one: ast.InterfaceToValue, given the
 // whole slice, would round-trip it through JSON. Every field is converted
 // although a policy reads few: an AST array hashes its elements, so OPA's lazy
@@ -112,6 +141,12 @@ func (l *loadedCohort) records() (*ast.Term, error) {
 // converted in as many parts at once as there are CPUs; the error is the
 // first record's that fails.
 func recordsValue(records []map[string]any) (ast.Value, error) {
+	return recordsValueAt(records, 0)
+}
+
+// recordsValueAt is recordsValue of records that begin at index offset of
+// their cohort, which the error counts from.
+func recordsValueAt(records []map[string]any, offset int) (ast.Value, error) {
 	terms := make([]*ast.Term, len(records))
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(records)/minConvertPart))
 	errs := make([]error, parts)
@@ -122,7 +157,7 @@ func recordsValue(records []map[string]any) (ast.Value, error) {
 			for i := lo; i < hi; i++ {
 				v, err := ast.InterfaceToValue(records[i])
 				if err != nil {
-					errs[p] = fmt.Errorf("convert record %d: %w", i, err)
+					errs[p] = fmt.Errorf("convert record %d: %w", offset+i, err)
 					return
 				}
 				terms[i] = ast.NewTerm(v)
@@ -194,9 +229,18 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		}
 		return fail("unknown policy %s", chk.Policy)
 	}
-	records, err := cohortRecords(loaded, chk.Cohort)
+	l, err := cohortOf(loaded, chk.Cohort)
 	if err != nil {
 		return fail("%v", err)
+	}
+	// A per-record policy over a cohort that no check reads whole is
+	// evaluated part by part; otherwise over the cohort's shared value.
+	parts := p.info.PerRecord && !l.whole && l.count > recordPart
+	var records *ast.Term
+	if !parts {
+		if records, err = cohortRecords(loaded, chk.Cohort); err != nil {
+			return fail("%v", err)
+		}
 	}
 	// with keys in sorted order, so the first failing one is always the same.
 	with := ast.NewObject()
@@ -207,7 +251,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		}
 		with.Insert(ast.StringTerm(key), v)
 	}
-	cr.Records = loaded[chk.Cohort].count
+	cr.Records = l.count
 
 	// Either may be nil: a policy may declare no parameters, a check give none.
 	params := make(map[string]any, len(p.info.Params)+len(chk.Params))
@@ -221,37 +265,30 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	for i, t := range chk.Tags {
 		tags[i] = ast.StringTerm(t)
 	}
-	input := ast.NewObject(
-		ast.Item(ast.InternedTerm("records"), records),
-		ast.Item(ast.InternedTerm("params"), ast.NewTerm(paramsValue)),
-		ast.Item(ast.InternedTerm("cohorts"), ast.NewTerm(with)),
-		ast.Item(ast.InternedTerm("now"), clock.now),
-		ast.Item(ast.InternedTerm("now_ns"), clock.nowNS),
-		ast.Item(ast.InternedTerm("check"), ast.ObjectTerm(
-			ast.Item(ast.InternedTerm("name"), ast.StringTerm(chk.Name)),
-			ast.Item(ast.InternedTerm("severity"), ast.StringTerm(chk.Severity)),
-			ast.Item(ast.InternedTerm("tags"), ast.ArrayTerm(tags...)),
-		)),
-	)
-	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(clock.time), rego.EvalSeed(clock.seed("check "+chk.Name)))
+	input := func(records *ast.Term) ast.Value {
+		return ast.NewObject(
+			ast.Item(ast.InternedTerm("records"), records),
+			ast.Item(ast.InternedTerm("params"), ast.NewTerm(paramsValue)),
+			ast.Item(ast.InternedTerm("cohorts"), ast.NewTerm(with)),
+			ast.Item(ast.InternedTerm("now"), clock.now),
+			ast.Item(ast.InternedTerm("now_ns"), clock.nowNS),
+			ast.Item(ast.InternedTerm("check"), ast.ObjectTerm(
+				ast.Item(ast.InternedTerm("name"), ast.StringTerm(chk.Name)),
+				ast.Item(ast.InternedTerm("severity"), ast.StringTerm(chk.Severity)),
+				ast.Item(ast.InternedTerm("tags"), ast.ArrayTerm(tags...)),
+			)),
+		)
+	}
+	var found outcome
+	if parts {
+		found, err = evalParts(ctx, p, chk, l.cohort.Records, input, clock)
+	} else {
+		found, err = evaluate(ctx, p, input(records), clock.time, clock.seed("check "+chk.Name))
+	}
 	if err != nil {
-		return fail("evaluate policy %s: %v", chk.Policy, err)
+		return fail("%v", err)
 	}
-	if len(rs) != 1 {
-		return fail("evaluate policy %s: %d results, want 1", chk.Policy, len(rs))
-	}
-	for _, kind := range []string{"deny", "warn"} {
-		found, err := findings(rs[0].Bindings[kind])
-		if err != nil {
-			return fail("policy %s: %s %v", chk.Policy, kind, err)
-		}
-		sortFindings(found)
-		if kind == "deny" {
-			cr.Findings = found
-		} else {
-			cr.Warnings = found
-		}
-	}
+	cr.Findings, cr.Warnings = normalize(found.deny), normalize(found.warn)
 	cr.Status = StatusPass
 	if len(cr.Findings) > 0 {
 		cr.Status = StatusFail
@@ -259,15 +296,83 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	return cr
 }
 
-// cohortRecords returns the shared records value of the named cohort, or why
-// it has none.
-func cohortRecords(loaded map[string]*loadedCohort, name string) (*ast.Term, error) {
+// outcome is what one evaluation of a policy found.
+type outcome struct{ deny, warn []Finding }
+
+// evaluate evaluates policy p once over input.
+func evaluate(ctx context.Context, p *policy, input ast.Value, at time.Time, seed io.Reader) (outcome, error) {
+	var out outcome
+	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalTime(at), rego.EvalSeed(seed))
+	if err != nil {
+		return out, fmt.Errorf("evaluate policy %s: %v", p.info.Name, err)
+	}
+	if len(rs) != 1 {
+		return out, fmt.Errorf("evaluate policy %s: %d results, want 1", p.info.Name, len(rs))
+	}
+	if out.deny, err = findings(rs[0].Bindings["deny"]); err != nil {
+		return out, fmt.Errorf("policy %s: deny %v", p.info.Name, err)
+	}
+	if out.warn, err = findings(rs[0].Bindings["warn"]); err != nil {
+		return out, fmt.Errorf("policy %s: warn %v", p.info.Name, err)
+	}
+	return out, nil
+}
+
+// evalParts evaluates a per-record policy over records recordPart at a
+// time, as many parts at once as there are CPUs, each converted to OPA
+// values only for its own evaluation, and joins what they found. The
+// random built-ins of part i draw from the stream of "check NAME part i".
+// The error is the first part's that fails.
+func evalParts(ctx context.Context, p *policy, chk *config.Check, records []map[string]any, input func(*ast.Term) ast.Value, clock clock) (outcome, error) {
+	n := (len(records) + recordPart - 1) / recordPart
+	found := make([]outcome, n)
+	errs := make([]error, n)
+	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i := range n {
+		workers <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-workers }()
+			lo := i * recordPart
+			v, err := recordsValueAt(records[lo:min(len(records), lo+recordPart)], lo)
+			if err != nil {
+				errs[i] = fmt.Errorf("cohort %s: %v", chk.Cohort, err)
+				return
+			}
+			found[i], errs[i] = evaluate(ctx, p, input(ast.NewTerm(v)), clock.time,
+				clock.seed(fmt.Sprintf("check %s part %d", chk.Name, i)))
+		})
+	}
+	wg.Wait()
+	var out outcome
+	for i := range found {
+		if errs[i] != nil {
+			return outcome{}, errs[i]
+		}
+		out.deny = append(out.deny, found[i].deny...)
+		out.warn = append(out.warn, found[i].warn...)
+	}
+	return out, nil
+}
+
+// cohortOf returns the named cohort, or why a check cannot read it.
+func cohortOf(loaded map[string]*loadedCohort, name string) (*loadedCohort, error) {
 	l, ok := loaded[name]
 	switch {
 	case !ok:
 		return nil, fmt.Errorf("cohort %s was not loaded", name)
 	case l.cohort.Err != nil:
 		return nil, fmt.Errorf("cohort %s: %v", name, l.cohort.Err)
+	}
+	return l, nil
+}
+
+// cohortRecords returns the shared records value of the named cohort, or why
+// it has none.
+func cohortRecords(loaded map[string]*loadedCohort, name string) (*ast.Term, error) {
+	l, err := cohortOf(loaded, name)
+	if err != nil {
+		return nil, err
 	}
 	v, err := l.records()
 	if err != nil {
@@ -365,11 +470,37 @@ func show(v any) string {
 }
 
 func sortFindings(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(
-			strings.Compare(a.Subject, b.Subject),
-			strings.Compare(a.RecordID, b.RecordID),
-			strings.Compare(a.Message, b.Message),
-		)
-	})
+	slices.SortStableFunc(fs, compareFindings)
+}
+
+// compareFindings orders findings by subject, record id and message, then
+// by their details as JSON (keys sorted), so that no two different
+// findings tie and the order does not depend on how they were found.
+func compareFindings(a, b Finding) int {
+	if c := cmp.Or(
+		strings.Compare(a.Subject, b.Subject),
+		strings.Compare(a.RecordID, b.RecordID),
+		strings.Compare(a.Message, b.Message),
+	); c != 0 {
+		return c
+	}
+	return strings.Compare(detailsKey(a), detailsKey(b))
+}
+
+func detailsKey(f Finding) string {
+	b, err := json.Marshal(f.Details)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// normalize sorts findings and drops repeats: a policy evaluated in parts
+// may find one finding in two parts, where its deny set would hold it once.
+func normalize(fs []Finding) []Finding {
+	if fs == nil {
+		return []Finding{} // [] in JSON, not null
+	}
+	sortFindings(fs)
+	return slices.CompactFunc(fs, func(a, b Finding) bool { return compareFindings(a, b) == 0 })
 }

@@ -7,6 +7,7 @@
 #   (problem). Blocks of another type, or with no type, are not manual and
 #   pass.
 # custom:
+#   per_record: true
 #   datasets:
 #     - memberblock
 #     - user_block

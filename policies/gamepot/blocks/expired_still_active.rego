@@ -12,6 +12,7 @@
 #   Blocks with another status, or with deleted true, null or missing, are
 #   not switched on and pass. startedAt is not read.
 # custom:
+#   per_record: true
 #   datasets:
 #     - memberblock
 #     - user_block

@@ -13,6 +13,7 @@
 #   switched-off blocks are checked too: a bad window is a data fault
 #   whatever the block's state; narrow the cohort to leave them out.
 # custom:
+#   per_record: true
 #   datasets:
 #     - memberblock
 #     - user_block

@@ -13,6 +13,7 @@
 #   and gpaudit never passes what it could not evaluate. A block with an
 #   unreadable startedAt that ended before now is not active and passes.
 # custom:
+#   per_record: true
 #   datasets:
 #     - memberblock
 #     - user_block

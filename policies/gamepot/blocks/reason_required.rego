@@ -14,6 +14,7 @@
 #   and record_id empty) instead of passing unchecked. Findings never hold
 #   the reason text, which may name a player.
 # custom:
+#   per_record: true
 #   datasets:
 #     - memberblock
 #     - user_block

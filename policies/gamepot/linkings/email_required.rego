@@ -5,6 +5,7 @@
 #   violates when its email is missing, null, not a string, empty, or only
 #   white space. Findings say which of these it is, never the email itself.
 # custom:
+#   per_record: true
 #   datasets:
 #     - linkings
 #   params:

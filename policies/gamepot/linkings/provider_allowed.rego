@@ -17,6 +17,7 @@
 #   mistake in the configuration. Entries of allowed that are not strings
 #   allow nothing.
 # custom:
+#   per_record: true
 #   datasets:
 #     - linkings
 #   params:

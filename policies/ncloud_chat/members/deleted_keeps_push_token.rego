@@ -14,6 +14,7 @@
 #   token or one of those. A member whose deleted is false passes. subject and
 #   record_id are the member id ("" when it has none).
 # custom:
+#   per_record: true
 #   datasets:
 #     - chat_members
 #   params: {}
