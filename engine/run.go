@@ -69,14 +69,25 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 	// Checks are evaluated at the same time, as many as there are CPUs to
 	// run them; each writes only its own slot, so the order stays the
 	// order given.
+	// The checks over the most records start first, so that a long one
+	// does not start last and run alone while the other CPUs are idle.
 	res.Checks = make([]CheckResult, len(checks))
+	order := make([]int, len(checks))
+	size := make([]int, len(checks))
+	for i, chk := range checks {
+		order[i] = i
+		if l, ok := loaded[chk.Cohort]; ok {
+			size[i] = l.count
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
 	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
-	for i, chk := range checks {
+	for _, i := range order {
 		workers <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-workers }()
-			res.Checks[i] = e.runCheck(ctx, chk, loaded, clock, selected)
+			res.Checks[i] = e.runCheck(ctx, checks[i], loaded, clock, selected)
 		})
 	}
 	wg.Wait()
