@@ -143,8 +143,8 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 // the report, which is still written. Ctrl-C and a damaged snapshot file
 // write nothing.
 func (o *checkOptions) read(ctx context.Context, ld *loaded, need []string, e *env) ([]fetch.Cohort, error) {
-	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any) ([]map[string]any, error) {
-		return ld.eng.Where(ctx, c, recs, o.now)
+	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any, lines []string) ([]bool, error) {
+		return ld.eng.WhereKeep(ctx, c, recs, lines, o.now)
 	}
 	fetchCtx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()

@@ -50,8 +50,8 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 	// The where of a cohort is applied so that cohorts using it as users
 	// look up the right players; the snapshot keeps every record fetched.
 	now := e.now().UTC() // one clock for every where and the manifest
-	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any) ([]map[string]any, error) {
-		return ld.eng.Where(ctx, c, recs, now)
+	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any, lines []string) ([]bool, error) {
+		return ld.eng.WhereKeep(ctx, c, recs, lines, now)
 	}
 	cohorts := fetch.Load(fetchCtx, ld.cfg, s.client, need, refine)
 	s.close()

@@ -802,3 +802,50 @@ func TestRunInParts(t *testing.T) {
 		t.Errorf("library in parts of 7 (-whole +parts):\n%s", diff)
 	}
 }
+
+// TestRunLines: records given as lines of JSON text, as a snapshot gives
+// them, evaluate as the same records given as Go values, whole and in
+// parts, and where keeps the same ones.
+func TestRunLines(t *testing.T) {
+	e, cfg := benchLibrary(t)
+	set := fakedata.Generate(1, fakedata.Sizes{Linkings: 2000, Blocks: 2000, Members: 2000})
+	asLines := func(cohorts []fetch.Cohort) []fetch.Cohort {
+		out := slices.Clone(cohorts)
+		for i := range out {
+			for _, r := range out[i].Records {
+				b, err := json.Marshal(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[i].Lines = append(out[i].Lines, string(b))
+			}
+			out[i].Records = nil
+		}
+		return out
+	}
+	for _, part := range []int{1_000_000, 300} {
+		old := recordPart
+		recordPart = part
+		values := e.Run(context.Background(), cfg.Checks, benchCohorts(t, cfg, set), fakedata.ReviewDate, nil)
+		lines := e.Run(context.Background(), cfg.Checks, asLines(benchCohorts(t, cfg, set)), fakedata.ReviewDate, nil)
+		recordPart = old
+		if diff := cmp.Diff(values, lines); diff != "" {
+			t.Errorf("parts of %d: lines (-values +lines):\n%s", part, diff)
+		}
+	}
+
+	cohort := &config.Cohort{Name: "started", Where: "time.parse_rfc3339_ns(record.startedAt) < input.now_ns - 90 * 86400000000000"}
+	we := newEngine(t, cohort)
+	blocks := benchCohorts(t, cfg, set)[0]
+	want, err := we.WhereKeep(context.Background(), cohort, blocks.Records, nil, fakedata.ReviewDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := we.WhereKeep(context.Background(), cohort, nil, asLines([]fetch.Cohort{blocks})[0].Lines, fakedata.ReviewDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(want, got) || !slices.Contains(got, true) || !slices.Contains(got, false) {
+		t.Errorf("where over lines keeps %v, over values %v", got, want)
+	}
+}

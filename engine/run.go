@@ -21,6 +21,7 @@ import (
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // Run evaluates each check over its cohort with now as the clock and returns
@@ -54,14 +55,14 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 		case c.Err != nil:
 			cr.Status, cr.Error = CohortError, c.Err.Error()
 		default:
-			cr.Records = len(c.Records)
+			cr.Records = size(c)
 		}
 		res.Cohorts = append(res.Cohorts, cr)
 		if c.Unused {
 			continue // a check reading it finds it "not loaded": never empty
 		}
 		if _, dup := loaded[c.Name]; !dup {
-			loaded[c.Name] = &loadedCohort{cohort: c, count: len(c.Records)}
+			loaded[c.Name] = &loadedCohort{cohort: c, count: size(c)}
 		}
 	}
 	e.markWhole(checks, loaded, selected)
@@ -114,9 +115,9 @@ type loadedCohort struct {
 // OPA values.
 func (l *loadedCohort) records() (*ast.Term, error) {
 	l.once.Do(func() {
-		v, err := recordsValue(l.cohort.Records)
+		v, err := partValue(l.cohort, 0, l.count)
 		l.value, l.err = ast.NewTerm(v), err
-		l.cohort.Records = nil
+		l.cohort.Records, l.cohort.Lines = nil, nil
 	})
 	return l.value, l.err
 }
@@ -158,15 +159,42 @@ func recordsValue(records []map[string]any) (ast.Value, error) {
 // recordsValueAt is recordsValue of records that begin at index offset of
 // their cohort, which the error counts from.
 func recordsValueAt(records []map[string]any, offset int) (ast.Value, error) {
-	terms := make([]*ast.Term, len(records))
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(records)/minConvertPart))
+	return convertAt(len(records), offset, func(i int) (ast.Value, error) {
+		return ast.InterfaceToValue(records[i])
+	})
+}
+
+// linesValueAt is recordsValueAt of records given as lines of JSON text.
+func linesValueAt(lines []string, offset int) (ast.Value, error) {
+	return convertAt(len(lines), offset, func(i int) (ast.Value, error) {
+		return snapshot.LineValue(lines[i])
+	})
+}
+
+// partValue converts records [lo, hi) of c, whichever form it holds them in.
+func partValue(c *fetch.Cohort, lo, hi int) (ast.Value, error) {
+	if c.Lines != nil {
+		return linesValueAt(c.Lines[lo:hi], lo)
+	}
+	return recordsValueAt(c.Records[lo:hi], lo)
+}
+
+// size is how many records c holds.
+func size(c *fetch.Cohort) int { return len(c.Records) + len(c.Lines) }
+
+// convertAt converts n records, record i by convert(i), in as many parts at
+// once as there are CPUs, into an array; the error is the first record's
+// that fails, counted from offset.
+func convertAt(n, offset int, convert func(i int) (ast.Value, error)) (ast.Value, error) {
+	terms := make([]*ast.Term, n)
+	parts := max(1, min(runtime.GOMAXPROCS(0), n/minConvertPart))
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
-		lo, hi := p*len(records)/parts, (p+1)*len(records)/parts
+		lo, hi := p*n/parts, (p+1)*n/parts
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				v, err := ast.InterfaceToValue(records[i])
+				v, err := convert(i)
 				if err != nil {
 					errs[p] = fmt.Errorf("convert record %d: %w", offset+i, err)
 					return
@@ -292,7 +320,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	}
 	var found outcome
 	if parts {
-		found, err = evalParts(ctx, p, chk, l.cohort.Records, input, clock)
+		found, err = evalParts(ctx, p, chk, l.cohort, l.count, input, clock)
 	} else {
 		found, err = evaluate(ctx, p, input(records), clock.time, clock.seed("check "+chk.Name))
 	}
@@ -334,8 +362,8 @@ func evaluate(ctx context.Context, p *policy, input ast.Value, at time.Time, see
 // values only for its own evaluation, and joins what they found. The
 // random built-ins of part i draw from the stream of "check NAME part i".
 // The error is the first part's that fails.
-func evalParts(ctx context.Context, p *policy, chk *config.Check, records []map[string]any, input func(*ast.Term) ast.Value, clock clock) (outcome, error) {
-	n := (len(records) + recordPart - 1) / recordPart
+func evalParts(ctx context.Context, p *policy, chk *config.Check, c *fetch.Cohort, count int, input func(*ast.Term) ast.Value, clock clock) (outcome, error) {
+	n := (count + recordPart - 1) / recordPart
 	found := make([]outcome, n)
 	errs := make([]error, n)
 	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
@@ -345,7 +373,7 @@ func evalParts(ctx context.Context, p *policy, chk *config.Check, records []map[
 		wg.Go(func() {
 			defer func() { <-workers }()
 			lo := i * recordPart
-			v, err := recordsValueAt(records[lo:min(len(records), lo+recordPart)], lo)
+			v, err := partValue(c, lo, min(count, lo+recordPart))
 			if err != nil {
 				errs[i] = fmt.Errorf("cohort %s: %v", chk.Cohort, err)
 				return

@@ -12,6 +12,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // WhereError reports a cohort's where expression that does not compile, so
@@ -210,11 +212,37 @@ func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[stri
 	if c.Where == "" {
 		return records, nil
 	}
+	keep, err := e.WhereKeep(ctx, c, records, nil, now)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(records))
+	for i, r := range records {
+		if keep[i] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// WhereKeep is Where for records given as Go values or as lines of JSON
+// text (the other nil, see fetch.Cohort): it says which of them to keep.
+// It is the engine's fetch.Refiner.
+func (e *Engine) WhereKeep(ctx context.Context, c *config.Cohort, records []map[string]any, lines []string, now time.Time) ([]bool, error) {
+	cohort := &fetch.Cohort{Records: records, Lines: lines}
+	n := size(cohort)
+	if c.Where == "" {
+		keep := make([]bool, n)
+		for i := range keep {
+			keep[i] = true
+		}
+		return keep, nil
+	}
 	w, ok := e.wheres[c.Name]
 	if !ok || w.expr != c.Where {
 		return nil, fmt.Errorf("not compiled by New for cohort %q", c.Name)
 	}
-	recs, err := recordsValue(records)
+	recs, err := partValue(cohort, 0, n)
 	if err != nil {
 		return nil, err
 	}
@@ -231,27 +259,27 @@ func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[stri
 	if len(rs) != 1 || len(rs[0].Expressions) != 2 {
 		return nil, errors.New("evaluate: no result")
 	}
-	keep, kept, err := indexSet(rs[0].Expressions[0].Value, len(records))
+	keep, _, err := indexSet(rs[0].Expressions[0].Value, n)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	decided, n, err := indexSet(rs[0].Expressions[1].Value, len(records))
+	decided, m, err := indexSet(rs[0].Expressions[1].Value, n)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	if n < len(records) {
+	if m < n {
 		first := slices.Index(decided, false)
+		record := map[string]any{}
+		if records != nil {
+			record = records[first]
+		} else if r, err := snapshot.DecodeLine(lines[first]); err == nil {
+			record = r
+		}
 		return nil, fmt.Errorf("undefined for %d of %d records (the first is record %d%s): "+
 			"a field it reads is missing or of another type; use object.get(record, \"field\", default) where a field may be absent",
-			len(records)-n, len(records), first+1, recordIDNote(records[first]))
+			n-m, n, first+1, recordIDNote(record))
 	}
-	out := make([]map[string]any, 0, kept)
-	for i, r := range records {
-		if keep[i] {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return keep, nil
 }
 
 // indexSet reads a set of record indexes from a query result.

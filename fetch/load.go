@@ -32,9 +32,11 @@ type Stats struct {
 	Verified bool
 }
 
-// Read is one cohort's records as a Store read them.
+// Read is one cohort's records as a Store read them: as Go values, or as
+// lines of JSON text (see Cohort.Lines).
 type Read struct {
 	Records []map[string]any
+	Lines   []string
 	Stats   Stats
 }
 
@@ -50,22 +52,24 @@ type Store interface {
 	Via() string
 }
 
-// FromSnapshot serves cohorts from a snapshot, only those it covers.
+// FromSnapshot serves cohorts from a snapshot, only those it covers, as
+// lines of JSON text.
 func FromSnapshot(s *snapshot.Snapshot) Store { return snapshotStore{s} }
 
 type snapshotStore struct{ s *snapshot.Snapshot }
 
 func (st snapshotStore) Read(ctx context.Context, c *config.Cohort, users []string) (Read, error) {
-	records, err := st.s.Cohort(ctx, c, users)
-	return Read{Records: records, Stats: Stats{Via: ViaSnapshot, Verified: err == nil}}, err
+	lines, err := st.s.CohortLines(ctx, c, users)
+	return Read{Lines: lines, Stats: Stats{Via: ViaSnapshot, Verified: err == nil}}, err
 }
 
 func (snapshotStore) Via() string { return ViaSnapshot }
 
-// Refiner applies a cohort's where expression to its records, keeping those
-// for which it holds. The engine provides it, since where is Rego. It is
-// called for several cohorts at the same time.
-type Refiner func(ctx context.Context, c *config.Cohort, records []map[string]any) ([]map[string]any, error)
+// Refiner applies a cohort's where expression to its records, given as Go
+// values or as lines of JSON text (the other is nil), and says which to
+// keep. The engine provides it, since where is Rego. It is called for
+// several cohorts at the same time.
+type Refiner func(ctx context.Context, c *config.Cohort, records []map[string]any, lines []string) (keep []bool, err error)
 
 // Load loads the cohorts named in need and, transitively, the cohorts they
 // take their users from, and returns every cohort of cfg in cfg.Cohorts
@@ -121,14 +125,14 @@ func Load(ctx context.Context, cfg *config.Config, store Store, need []string, r
 			if awaited[c.Name] {
 				cctx = withUrgent(ctx)
 			}
-			records, stats, err := loadCohort(cctx, c, store, refine, dep)
-			out[i].Stats = stats
+			read, err := loadCohort(cctx, c, store, refine, dep)
+			out[i].Stats = read.Stats
 			if err != nil {
 				out[i].Err = err // Cohort.Name already says which cohort
 				out[i].Stats.Verified = false
 				return
 			}
-			out[i].Records = records
+			out[i].Records, out[i].Lines = read.Records, read.Lines
 		})
 	}
 	wg.Wait()
@@ -148,43 +152,58 @@ func Load(ctx context.Context, cfg *config.Config, store Store, need []string, r
 
 // loadCohort loads one cohort. dep is its users cohort, already loaded or
 // failed, or nil when it has none or it is not declared before c.
-func loadCohort(ctx context.Context, c *config.Cohort, store Store, refine Refiner, dep *Cohort) ([]map[string]any, Stats, error) {
-	stats := Stats{Via: store.Via()}
+func loadCohort(ctx context.Context, c *config.Cohort, store Store, refine Refiner, dep *Cohort) (Read, error) {
+	read := Read{Stats: Stats{Via: store.Via()}}
 	if err := ctx.Err(); err != nil {
-		return nil, stats, err
+		return read, err
 	}
 	users := c.Users
 	if c.UsersCohort != "" {
 		if dep == nil {
-			return nil, stats, fmt.Errorf("users cohort %q: not declared before it is used", c.UsersCohort)
+			return read, fmt.Errorf("users cohort %q: not declared before it is used", c.UsersCohort)
 		}
 		if dep.Err != nil {
-			return nil, stats, fmt.Errorf("users cohort %q: %w", c.UsersCohort, dep.Err)
+			return read, fmt.Errorf("users cohort %q: %w", c.UsersCohort, dep.Err)
 		}
 		var err error
 		if users, err = subjects(*dep); err != nil {
-			return nil, stats, fmt.Errorf("users cohort %q: %w", c.UsersCohort, err)
+			return read, fmt.Errorf("users cohort %q: %w", c.UsersCohort, err)
 		}
 	}
 	read, err := store.Read(ctx, c, users)
-	stats = read.Stats
 	if err != nil {
-		return nil, stats, err
+		return read, err
 	}
-	records := read.Records
 	if c.Where != "" {
 		if refine == nil {
-			return nil, stats, errors.New("it has a where expression and nothing to evaluate it")
+			return read, errors.New("it has a where expression and nothing to evaluate it")
 		}
-		if records, err = refine(ctx, c, records); err != nil {
-			return nil, stats, fmt.Errorf("where: %w", err)
+		keep, err := refine(ctx, c, read.Records, read.Lines)
+		if err != nil {
+			return read, fmt.Errorf("where: %w", err)
+		}
+		if read.Lines != nil {
+			read.Lines = kept(read.Lines, keep)
+		} else {
+			read.Records = kept(read.Records, keep)
 		}
 	}
-	if records == nil {
+	if read.Records == nil && read.Lines == nil {
 		// Policies see [] rather than null for an empty cohort.
-		records = []map[string]any{}
+		read.Records = []map[string]any{}
 	}
-	return records, stats, nil
+	return read, nil
+}
+
+// kept returns the elements of all that keep marks, in order; never nil.
+func kept[T any](all []T, keep []bool) []T {
+	out := make([]T, 0, len(all))
+	for i, x := range all {
+		if i < len(keep) && keep[i] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // subjects returns the distinct player ids of a cohort's records, sorted,
@@ -194,8 +213,17 @@ func subjects(c Cohort) ([]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown dataset %q", c.Dataset)
 	}
-	ids := make([]string, 0, len(c.Records))
+	ids := make([]string, 0, len(c.Records)+len(c.Lines))
 	for _, r := range c.Records {
+		if id := info.Subject(r); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	for _, l := range c.Lines {
+		r, err := snapshot.DecodeLine(l)
+		if err != nil {
+			return nil, fmt.Errorf("decode a record: %w", err)
+		}
 		if id := info.Subject(r); id != "" {
 			ids = append(ids, id)
 		}

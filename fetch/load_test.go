@@ -17,18 +17,30 @@ import (
 
 // onlineOnly stands in for the engine's where evaluation: it keeps the
 // records whose "online" field is true.
-func onlineOnly(_ context.Context, _ *config.Cohort, records []map[string]any) ([]map[string]any, error) {
-	var out []map[string]any
-	for _, r := range records {
-		if r["online"] == true {
-			out = append(out, r)
-		}
+func onlineOnly(_ context.Context, _ *config.Cohort, records []map[string]any, lines []string) ([]bool, error) {
+	records = append(records, decodeLines(lines)...)
+	keep := make([]bool, len(records))
+	for i, r := range records {
+		keep[i] = r["online"] == true
 	}
-	return out, nil
+	return keep, nil
 }
 
-func failingRefiner(context.Context, *config.Cohort, []map[string]any) ([]map[string]any, error) {
+func failingRefiner(context.Context, *config.Cohort, []map[string]any, []string) ([]bool, error) {
 	return nil, errors.New("rego: undefined ref record.nope")
+}
+
+// decodeLines decodes records read from a snapshot as lines.
+func decodeLines(lines []string) []map[string]any {
+	var out []map[string]any
+	for _, l := range lines {
+		r, err := snapshot.DecodeLine(l)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func TestLoad(t *testing.T) {
@@ -158,14 +170,14 @@ func TestLoad(t *testing.T) {
 				r := result{Name: c.Name, Source: c.Source, Dataset: c.Dataset}
 				if c.Err != nil {
 					r.Err = strings.ReplaceAll(c.Err.Error(), dir, "DIR")
-					if c.Records != nil {
+					if c.Records != nil || c.Lines != nil {
 						t.Errorf("cohort %s has an error and records", c.Name)
 					}
 				} else {
-					if c.Records == nil {
+					if c.Records == nil && c.Lines == nil {
 						t.Errorf("cohort %s has nil records", c.Name)
 					}
-					r.IDs = ids(c.Records)
+					r.IDs = ids(append(slices.Clone(c.Records), decodeLines(c.Lines)...))
 				}
 				got = append(got, r)
 			}

@@ -11,6 +11,11 @@ type Cohort struct {
 	// Records are the cohort's records after filter and where, in a stable
 	// order. Values are plain Go values decoded from JSON with json.Number.
 	Records []map[string]any
+	// Lines hold the records instead, as their lines of JSON text, when
+	// they were read from a snapshot (snapshot.DecodeLine decodes one);
+	// Records is nil then. A million records cost their text this way,
+	// and the engine decodes them a part at a time.
+	Lines []string
 	// Err is why the cohort could not be loaded; Records is nil then.
 	Err error
 	// Unused marks a cohort that no selected check reads, directly or

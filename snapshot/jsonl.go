@@ -28,16 +28,25 @@ const maxJSONDepth = 10000
 // per-value work is boxing. Records therefore keep text alive; it is cached
 // with them anyway.
 func parseJSONL(name, text string) ([]map[string]any, error) {
-	return parseParts(name, splitLines(text, runtime.GOMAXPROCS(0), minParsePart))
+	records, _, err := parseParts(name, splitLines(text, runtime.GOMAXPROCS(0), minParsePart), false)
+	return records, err
+}
+
+// checkJSONL checks text as parseJSONL does and returns its lines, one
+// record each, instead of the records: as JSON text, a record costs a
+// fraction of its Go values.
+func checkJSONL(name, text string) ([]string, error) {
+	_, lines, err := parseParts(name, splitLines(text, runtime.GOMAXPROCS(0), minParsePart), true)
+	return lines, err
 }
 
 // parseParts parses the parts of a data file at the same time and joins
-// them, as parseJSONL says.
-func parseParts(name string, parts []linePart) ([]map[string]any, error) {
+// them, as parseJSONL says: their records, or with lines their lines.
+func parseParts(name string, parts []linePart, lines bool) ([]map[string]any, []string, error) {
 	chunks := make([]parsedPart, len(parts))
 	var wg sync.WaitGroup
 	for i, part := range parts {
-		wg.Go(func() { chunks[i] = parsePart(part) })
+		wg.Go(func() { chunks[i] = parsePart(part, lines) })
 	}
 	wg.Wait()
 
@@ -45,28 +54,39 @@ func parseParts(name string, parts []linePart) ([]map[string]any, error) {
 	for i, c := range chunks {
 		if c.err != nil {
 			// The first part with an error holds the first bad line.
-			return nil, fmt.Errorf("%s:%d: %w", name, parts[i].line+c.errLine, c.err)
+			return nil, nil, fmt.Errorf("%s:%d: %w", name, parts[i].line+c.errLine, c.err)
 		}
-		n += len(c.records)
+		n += len(c.records) + len(c.lines)
 	}
-	records := chunks[0].records
-	hashes := chunks[0].hashes
-	if len(chunks) > 1 {
-		records = make([]map[string]any, 0, n)
-		hashes = make(idHashes, 0, n)
-		for _, c := range chunks {
-			records = append(records, c.records...)
-			hashes = append(hashes, c.hashes...)
-		}
+	var records []map[string]any
+	var texts []string
+	hashes := make(idHashes, 0, n)
+	for _, c := range chunks {
+		records = append(records, c.records...)
+		texts = append(texts, c.lines...)
+		hashes = append(hashes, c.hashes...)
+	}
+	if records == nil && !lines {
+		records = []map[string]any{}
 	}
 	if hashes.mayRepeat() {
-		if first, second, id, dup := repeatedID(records); dup {
+		all := records
+		if lines {
+			// Rare: parse again to see whether an id repeats.
+			all = make([]map[string]any, 0, len(texts))
+			var p recordParser
+			for _, l := range texts {
+				r, _ := p.record(l)
+				all = append(all, r)
+			}
+		}
+		if first, second, id, dup := repeatedID(all); dup {
 			// Record i is on line i+1. Only the id is named: the rest of
 			// a record may be a player's email.
-			return nil, fmt.Errorf("%s:%d: a second record with id %s (the first is on line %d)", name, second+1, id, first+1)
+			return nil, nil, fmt.Errorf("%s:%d: a second record with id %s (the first is on line %d)", name, second+1, id, first+1)
 		}
 	}
-	return records, nil
+	return records, texts, nil
 }
 
 // minParsePart is the fewest bytes of a data file worth a goroutine of
@@ -101,20 +121,29 @@ func splitLines(text string, n, least int) []linePart {
 	return append(parts, linePart{text: text, line: line})
 }
 
-// parsedPart is what parsePart found in one linePart: its records and
-// their id hashes, or the first error and its line within the part
-// (counting from 0).
+// parsedPart is what parsePart found in one linePart: its records (or
+// lines) and their id hashes, or the first error and its line within the
+// part (counting from 0).
 type parsedPart struct {
 	records []map[string]any
+	lines   []string
 	hashes  idHashes
 	err     error
 	errLine int
 }
 
-func parsePart(part linePart) parsedPart {
+// parsePart parses the lines of part; with lines it keeps the lines and
+// lets each record go once its id is hashed.
+func parsePart(part linePart, lines bool) parsedPart {
 	text := part.text
-	out := parsedPart{records: make([]map[string]any, 0, strings.Count(text, "\n")+1)}
-	out.hashes = make(idHashes, 0, cap(out.records))
+	var out parsedPart
+	n := strings.Count(text, "\n") + 1
+	if lines {
+		out.lines = make([]string, 0, n)
+	} else {
+		out.records = make([]map[string]any, 0, n)
+	}
+	out.hashes = make(idHashes, 0, n)
 	var p recordParser
 	for line, rest := 0, text; rest != ""; line++ {
 		var l string
@@ -129,7 +158,11 @@ func parsePart(part linePart) parsedPart {
 			return out
 		}
 		out.hashes.add(r)
-		out.records = append(out.records, r)
+		if lines {
+			out.lines = append(out.lines, l)
+		} else {
+			out.records = append(out.records, r)
+		}
 	}
 	return out
 }
@@ -178,25 +211,42 @@ type recordParser struct {
 }
 
 func (p *recordParser) record(line string) (map[string]any, error) {
-	p.s, p.i, p.depth = line, 0, 0
-	p.skipSpace()
-	if p.i == len(p.s) {
-		return nil, errors.New("empty line")
+	if err := p.start(line); err != nil {
+		return nil, err
 	}
-	if p.s[p.i] != '{' {
-		return nil, p.errorf("want a JSON object, found %s", p.what())
-	}
-	p.i++
 	m, err := p.object(p.width)
 	if err != nil {
 		return nil, err
 	}
-	p.skipSpace()
-	if p.i != len(p.s) {
-		return nil, p.errorf("unexpected %s after the object", p.what())
+	if err := p.end(); err != nil {
+		return nil, err
 	}
 	p.width = len(m)
 	return m, nil
+}
+
+// start begins a line, which must hold one JSON object: it leaves p after
+// the object's opening brace.
+func (p *recordParser) start(line string) error {
+	p.s, p.i, p.depth = line, 0, 0
+	p.skipSpace()
+	if p.i == len(p.s) {
+		return errors.New("empty line")
+	}
+	if p.s[p.i] != '{' {
+		return p.errorf("want a JSON object, found %s", p.what())
+	}
+	p.i++
+	return nil
+}
+
+// end checks that nothing but space follows the line's object.
+func (p *recordParser) end() error {
+	p.skipSpace()
+	if p.i != len(p.s) {
+		return p.errorf("unexpected %s after the object", p.what())
+	}
+	return nil
 }
 
 func (p *recordParser) value() (any, error) {
@@ -228,89 +278,88 @@ func (p *recordParser) value() (any, error) {
 
 // object parses after the opening brace.
 func (p *recordParser) object(hint int) (map[string]any, error) {
-	if p.depth++; p.depth > maxJSONDepth {
-		p.i-- // point at the bracket
-		return nil, p.errorf("nested too deeply")
-	}
 	m := make(map[string]any, hint)
-	p.skipSpace()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
-		p.depth--
-		return m, nil
-	}
-	for {
-		p.skipSpace()
-		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			return nil, p.errorf("unexpected %s, want a string key", p.what())
-		}
-		p.i++
-		k, err := p.str()
+	err := p.members('}', func() error {
+		k, err := p.key()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		p.skipSpace()
-		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return nil, p.errorf("unexpected %s, want ':'", p.what())
-		}
-		p.i++
-		p.skipSpace()
 		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
 		m[k] = v
-		p.skipSpace()
-		if p.i < len(p.s) {
-			switch p.s[p.i] {
-			case ',':
-				p.i++
-				continue
-			case '}':
-				p.i++
-				p.depth--
-				return m, nil
-			}
-		}
-		return nil, p.errorf("unexpected %s, want ',' or '}'", p.what())
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return m, nil
 }
 
 // array parses after the opening bracket.
 func (p *recordParser) array() ([]any, error) {
-	if p.depth++; p.depth > maxJSONDepth {
-		p.i-- // point at the bracket
-		return nil, p.errorf("nested too deeply")
-	}
 	// Non-nil even when empty, so that writing it back gives [] and not null.
 	a := []any{}
+	err := p.members(']', func() error {
+		v, err := p.value()
+		a = append(a, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// members parses the members of an object or an array, after its opening
+// bracket and up to its closing one, close; member parses one member.
+func (p *recordParser) members(close byte, member func() error) error {
+	if p.depth++; p.depth > maxJSONDepth {
+		p.i-- // point at the bracket
+		return p.errorf("nested too deeply")
+	}
 	p.skipSpace()
-	if p.i < len(p.s) && p.s[p.i] == ']' {
+	if p.i < len(p.s) && p.s[p.i] == close {
 		p.i++
 		p.depth--
-		return a, nil
+		return nil
 	}
 	for {
 		p.skipSpace()
-		v, err := p.value()
-		if err != nil {
-			return nil, err
+		if err := member(); err != nil {
+			return err
 		}
-		a = append(a, v)
 		p.skipSpace()
 		if p.i < len(p.s) {
 			switch p.s[p.i] {
 			case ',':
 				p.i++
 				continue
-			case ']':
+			case close:
 				p.i++
 				p.depth--
-				return a, nil
+				return nil
 			}
 		}
-		return nil, p.errorf("unexpected %s, want ',' or ']'", p.what())
+		return p.errorf("unexpected %s, want ',' or '%c'", p.what(), close)
 	}
+}
+
+// key parses an object member's key and the colon after it.
+func (p *recordParser) key() (string, error) {
+	if p.i >= len(p.s) || p.s[p.i] != '"' {
+		return "", p.errorf("unexpected %s, want a string key", p.what())
+	}
+	p.i++
+	k, err := p.str()
+	if err != nil {
+		return "", err
+	}
+	p.skipSpace()
+	if p.i >= len(p.s) || p.s[p.i] != ':' {
+		return "", p.errorf("unexpected %s, want ':'", p.what())
+	}
+	p.i++
+	p.skipSpace()
+	return k, nil
 }
 
 // plainStringByte marks the bytes a string can hold with no further thought:
@@ -526,4 +575,12 @@ func (p *recordParser) what() string {
 
 func (p *recordParser) errorf(format string, args ...any) error {
 	return fmt.Errorf("column %d: "+format, append([]any{p.i + 1}, args...)...)
+}
+
+// DecodeLine decodes one line of a data file, as CohortLines gives them,
+// into the plain values Cohort gives: numbers as json.Number, keys and
+// strings as substrings of line.
+func DecodeLine(line string) (map[string]any, error) {
+	var p recordParser
+	return p.record(line)
 }

@@ -148,7 +148,7 @@ func TestParseJSONLInParts(t *testing.T) {
 		fmt.Fprintf(&b, "{\"id\":\"r%d\",\"n\":%d}\n", i, i)
 	}
 	text := b.String()
-	whole, err := parseParts("f", splitLines(text, 1, 1))
+	whole, _, err := parseParts("f", splitLines(text, 1, 1), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestParseJSONLInParts(t *testing.T) {
 	if joined != text {
 		t.Fatal("the parts do not make up the text")
 	}
-	got, err := parseParts("f", parts)
+	got, _, err := parseParts("f", parts, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,11 +179,11 @@ func TestParseJSONLInParts(t *testing.T) {
 
 	lines := strings.SplitAfter(text, "\n")
 	bad := strings.Join(slices.Concat(lines[:60], []string{"{nope\n"}, lines[61:90], []string{"\n"}, lines[91:]), "")
-	if _, err := parseParts("f", splitLines(bad, 4, 1)); err == nil || !strings.HasPrefix(err.Error(), "f:61:") {
+	if _, _, err := parseParts("f", splitLines(bad, 4, 1), false); err == nil || !strings.HasPrefix(err.Error(), "f:61:") {
 		t.Errorf("error = %v, want line 61's", err)
 	}
 	dup := strings.Replace(text, `"id":"r90"`, `"id":"r3"`, 1)
-	if _, err := parseParts("f", splitLines(dup, 4, 1)); err == nil || err.Error() != `f:91: a second record with id "r3" (the first is on line 4)` {
+	if _, _, err := parseParts("f", splitLines(dup, 4, 1), true); err == nil || err.Error() != `f:91: a second record with id "r3" (the first is on line 4)` {
 		t.Errorf("error = %v, want the id repeated across parts", err)
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -78,6 +80,10 @@ type dataFile struct {
 	once    sync.Once
 	records []map[string]any
 	err     error
+
+	linesOnce sync.Once
+	lines     []string // the records as JSON text, one a line
+	linesErr  error
 }
 
 // Open reads and checks the manifest of the snapshot folder dir. The data
@@ -210,14 +216,8 @@ func (s *Snapshot) Records(ctx context.Context, source, datasetName string) ([]m
 // a per-player cohort the records of users that match c.Filter. Records
 // keep file order.
 func (s *Snapshot) Cohort(ctx context.Context, c *config.Cohort, users []string) ([]map[string]any, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f, err := s.file(c.Source, c.Dataset)
+	f, err := s.covered(ctx, c, users)
 	if err != nil {
-		return nil, err
-	}
-	if err := f.covers(s.dir, c.Filter, users); err != nil {
 		return nil, err
 	}
 
@@ -244,6 +244,76 @@ func (s *Snapshot) Cohort(ctx context.Context, c *config.Cohort, users []string)
 		if MatchFilter(r, c.Filter) {
 			out = append(out, r)
 		}
+	}
+	return out, nil
+}
+
+// covered returns the file of cohort c when the snapshot covers it.
+func (s *Snapshot) covered(ctx context.Context, c *config.Cohort, users []string) (*dataFile, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := s.file(c.Source, c.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.covers(s.dir, c.Filter, users); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// CohortLines is Cohort with each record as its line of JSON text rather
+// than as Go values: a million records then cost their text, and whoever
+// evaluates them decodes a part at a time. The lines are shared and must
+// not be modified.
+func (s *Snapshot) CohortLines(ctx context.Context, c *config.Cohort, users []string) ([]string, error) {
+	f, err := s.covered(ctx, c, users)
+	if err != nil {
+		return nil, err
+	}
+	all, err := f.loadLines()
+	if err != nil {
+		return nil, err
+	}
+	if users == nil && len(c.Filter) == 0 {
+		return slices.Clip(all), nil
+	}
+	var wanted map[string]struct{}
+	if users != nil {
+		wanted = make(map[string]struct{}, len(users))
+		for _, u := range users {
+			wanted[u] = struct{}{}
+		}
+	}
+	// Each line is decoded again, a part per CPU, to hold it to the filter.
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(all)/10_000))
+	kept := make([][]string, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(all)/parts, (p+1)*len(all)/parts
+		wg.Go(func() {
+			var rp recordParser
+			for _, l := range all[lo:hi] {
+				r, err := rp.record(l)
+				if err != nil {
+					continue // checked when the file was read
+				}
+				if wanted != nil {
+					if _, ok := wanted[f.info.Subject(r)]; !ok {
+						continue
+					}
+				}
+				if MatchFilter(r, c.Filter) {
+					kept[p] = append(kept[p], l)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	out := []string{}
+	for _, k := range kept {
+		out = append(out, k...)
 	}
 	return out, nil
 }
@@ -369,6 +439,24 @@ func (e *CorruptError) Error() string { return e.Err.Error() }
 // Unwrap gives the cause, e.g. an fs.PathError when the file is unreadable.
 func (e *CorruptError) Unwrap() error { return e.Err }
 
+// loadLines reads, verifies and checks the file as load does, once, and
+// keeps its lines rather than its records.
+func (f *dataFile) loadLines() ([]string, error) {
+	f.linesOnce.Do(func() {
+		text, err := f.readVerified()
+		if err == nil {
+			f.lines, err = checkJSONL(f.path, text)
+		}
+		if err == nil && len(f.lines) != f.entry.Records {
+			err = fmt.Errorf("%s: has %d records, the manifest says %d", f.path, len(f.lines), f.entry.Records)
+		}
+		if err != nil {
+			f.lines, f.linesErr = nil, &CorruptError{Path: f.path, Err: err}
+		}
+	})
+	return f.lines, f.linesErr
+}
+
 func (f *dataFile) read() ([]map[string]any, error) {
 	records, err := f.readUnchecked()
 	if err != nil {
@@ -377,14 +465,23 @@ func (f *dataFile) read() ([]map[string]any, error) {
 	return records, nil
 }
 
-func (f *dataFile) readUnchecked() ([]map[string]any, error) {
+// readVerified reads the file whole and checks its sha256.
+func (f *dataFile) readVerified() (string, error) {
 	text, sum, err := readHashed(f.path)
 	if err != nil {
 		// The error names the file: "read DIR/gamepot.main/linkings.jsonl: …".
-		return nil, fmt.Errorf("snapshot data: %w", err)
+		return "", fmt.Errorf("snapshot data: %w", err)
 	}
 	if got := hex.EncodeToString(sum); !strings.EqualFold(got, f.entry.SHA256) {
-		return nil, fmt.Errorf("%s: sha256 is %s, the manifest says %s", f.path, got, f.entry.SHA256)
+		return "", fmt.Errorf("%s: sha256 is %s, the manifest says %s", f.path, got, f.entry.SHA256)
+	}
+	return text, nil
+}
+
+func (f *dataFile) readUnchecked() ([]map[string]any, error) {
+	text, err := f.readVerified()
+	if err != nil {
+		return nil, err
 	}
 	records, err := parseJSONL(f.path, text)
 	if err != nil {
