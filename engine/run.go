@@ -144,7 +144,7 @@ func (e *Engine) markWhole(checks []*config.Check, loaded map[string]*loadedCoho
 
 // recordPart is how many records a per-record policy is evaluated over at
 // once, when its cohort is not read whole. Tests lower it.
-var recordPart = 50_000
+var recordPart = 20_000
 
 // recordsValue converts records one by one: ast.InterfaceToValue, given the
 // whole slice, would round-trip it through JSON. Every field is converted
