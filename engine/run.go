@@ -34,13 +34,13 @@ import (
 // the same inputs give the same results.
 //
 // Run takes the cohorts' records: once a cohort's records are converted for
-// evaluation, its Records in cohorts become nil, so that they are not held
-// twice. Pass a copy (slices.Clone) to keep them.
+// evaluation, its Records (or Lines) in cohorts become nil, so that they are
+// not held twice. Pass a copy (slices.Clone) to keep them.
 func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetch.Cohort, now time.Time, selected func(*config.Check) bool) *Results {
 	res := &Results{
 		AsOf:    now,
 		Cohorts: make([]CohortResult, 0, len(cohorts)),
-		Checks:  make([]CheckResult, 0, len(checks)),
+		Checks:  make([]CheckResult, len(checks)),
 	}
 	loaded := map[string]*loadedCohort{}
 	for i := range cohorts {
@@ -69,19 +69,17 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 	clock := newClock(now)
 	// Checks are evaluated at the same time, as many as there are CPUs to
 	// run them; each writes only its own slot, so the order stays the
-	// order given.
-	// The checks over the most records start first, so that a long one
-	// does not start last and run alone while the other CPUs are idle.
-	res.Checks = make([]CheckResult, len(checks))
+	// order given. Those over the most records start first, so that a long
+	// one does not start last and run alone while the other CPUs are idle.
 	order := make([]int, len(checks))
-	size := make([]int, len(checks))
+	records := make([]int, len(checks))
 	for i, chk := range checks {
 		order[i] = i
 		if l, ok := loaded[chk.Cohort]; ok {
-			size[i] = l.count
+			records[i] = l.count
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(records[b], records[a]) })
 	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
 	for _, i := range order {

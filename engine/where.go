@@ -202,32 +202,14 @@ func (w *where) prepare(ctx context.Context, compiler *ast.Compiler) error {
 	return nil
 }
 
-// Where returns the records of c that satisfy its where expression, in their
-// order; all of them when c has none. The expression sees each record as
-// `record`, and input.now and input.now_ns as the clock now. It is evaluated
-// once over the whole cohort, with strict built-in errors: a record the
-// expression cannot evaluate is an error, never silently dropped. Random
-// built-ins are seeded by now and the cohort's name, as in Run.
-func (e *Engine) Where(ctx context.Context, c *config.Cohort, records []map[string]any, now time.Time) ([]map[string]any, error) {
-	if c.Where == "" {
-		return records, nil
-	}
-	keep, err := e.WhereKeep(ctx, c, records, nil, now)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]map[string]any, 0, len(records))
-	for i, r := range records {
-		if keep[i] {
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
-// WhereKeep is Where for records given as Go values or as lines of JSON
-// text (the other nil, see fetch.Cohort): it says which of them to keep.
-// It is the engine's fetch.Refiner.
+// WhereKeep says which records of c satisfy its where expression, given
+// as Go values or as lines of JSON text (the other nil, see fetch.Cohort):
+// all of them when c has none. The expression sees each record as
+// `record`, and input.now and input.now_ns as the clock now. It is
+// evaluated once over the whole cohort, with strict built-in errors: a
+// record the expression cannot evaluate is an error, never silently
+// dropped. Random built-ins are seeded by now and the cohort's name, as in
+// Run. It is the engine's fetch.Refiner.
 func (e *Engine) WhereKeep(ctx context.Context, c *config.Cohort, records []map[string]any, lines []string, now time.Time) ([]bool, error) {
 	cohort := &fetch.Cohort{Records: records, Lines: lines}
 	n := size(cohort)

@@ -447,8 +447,8 @@ func (f *dataFile) loadLines() ([]string, error) {
 		if err == nil {
 			f.lines, err = checkJSONL(f.path, text)
 		}
-		if err == nil && len(f.lines) != f.entry.Records {
-			err = fmt.Errorf("%s: has %d records, the manifest says %d", f.path, len(f.lines), f.entry.Records)
+		if err == nil {
+			err = f.checkCount(len(f.lines))
 		}
 		if err != nil {
 			f.lines, f.linesErr = nil, &CorruptError{Path: f.path, Err: err}
@@ -487,10 +487,18 @@ func (f *dataFile) readUnchecked() ([]map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(records) != f.entry.Records {
-		return nil, fmt.Errorf("%s: has %d records, the manifest says %d", f.path, len(records), f.entry.Records)
+	if err := f.checkCount(len(records)); err != nil {
+		return nil, err
 	}
 	return records, nil
+}
+
+// checkCount holds the number of records read to the manifest's.
+func (f *dataFile) checkCount(n int) error {
+	if n != f.entry.Records {
+		return fmt.Errorf("%s: has %d records, the manifest says %d", f.path, n, f.entry.Records)
+	}
+	return nil
 }
 
 // readHashed reads the regular file at path whole, hashing it as it is
