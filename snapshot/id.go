@@ -72,7 +72,11 @@ var idSeed = maphash.MakeSeed()
 
 // add takes the hash of r's ID, if it has one.
 func (h *idHashes) add(r map[string]any) {
-	id, ok := RecordID(r)
+	h.addID(RecordID(r))
+}
+
+// addID takes the hash of id, if the record has one (ok).
+func (h *idHashes) addID(id ID, ok bool) {
 	if !ok {
 		return
 	}

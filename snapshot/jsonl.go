@@ -10,6 +10,8 @@ import (
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // maxJSONDepth bounds nesting the way encoding/json does, so a hostile file
@@ -152,17 +154,24 @@ func parsePart(part linePart, lines bool) parsedPart {
 		} else {
 			l, rest = rest, ""
 		}
+		if lines {
+			// Only the id is kept: checking the line allocates nothing.
+			id, ok, err := p.check(l)
+			if err != nil {
+				out.err, out.errLine = err, line
+				return out
+			}
+			out.hashes.addID(id, ok)
+			out.lines = append(out.lines, l)
+			continue
+		}
 		r, err := p.record(l)
 		if err != nil {
 			out.err, out.errLine = err, line
 			return out
 		}
 		out.hashes.add(r)
-		if lines {
-			out.lines = append(out.lines, l)
-		} else {
-			out.records = append(out.records, r)
-		}
+		out.records = append(out.records, r)
 	}
 	return out
 }
@@ -208,6 +217,10 @@ type recordParser struct {
 	// width is the previous record's key count: records of one dataset are
 	// alike, so it sizes the next record's map without regrowth.
 	width int
+	// shared holds the terms of keys and short strings that LineDecoder
+	// shares among records.
+	shared map[string]*ast.Term
+	items  [][2]*ast.Term
 }
 
 func (p *recordParser) record(line string) (map[string]any, error) {
@@ -223,6 +236,79 @@ func (p *recordParser) record(line string) (map[string]any, error) {
 	}
 	p.width = len(m)
 	return m, nil
+}
+
+// check reads a line as record does, with the same errors, and keeps of it
+// only its id, as RecordID would give it: a data file read as lines is
+// checked without building its records.
+func (p *recordParser) check(line string) (ID, bool, error) {
+	if err := p.start(line); err != nil {
+		return ID{}, false, err
+	}
+	var id ID
+	var has bool
+	err := p.members('}', func() error {
+		k, err := p.key()
+		if err != nil {
+			return err
+		}
+		if k != "id" {
+			return p.skip()
+		}
+		// A repeated key's last value wins, as in record's map.
+		v, err := p.value()
+		switch v := v.(type) {
+		case string:
+			id, has = ID{text: v}, true
+		case json.Number:
+			id, has = ID{text: string(v), number: true}, true
+		default:
+			id, has = ID{}, false
+		}
+		return err
+	})
+	if err != nil {
+		return ID{}, false, err
+	}
+	if err := p.end(); err != nil {
+		return ID{}, false, err
+	}
+	return id, has, nil
+}
+
+// skip reads a value as value does, with the same errors, and drops it.
+func (p *recordParser) skip() error {
+	if p.i >= len(p.s) {
+		return p.errorf("unexpected end of line, want a value")
+	}
+	var err error
+	switch c := p.s[p.i]; {
+	case c == '"':
+		p.i++
+		_, err = p.str()
+	case c == '{':
+		p.i++
+		err = p.members('}', func() error {
+			if _, err := p.key(); err != nil {
+				return err
+			}
+			return p.skip()
+		})
+	case c == '[':
+		p.i++
+		err = p.members(']', p.skip)
+	case c == 't':
+		_, err = p.literal("true", true)
+	case c == 'f':
+		_, err = p.literal("false", false)
+	case c == 'n':
+		_, err = p.literal("null", nil)
+	case c == '-' || ('0' <= c && c <= '9'):
+		_, err = p.number()
+	default:
+		err = p.errorf("unexpected %s, want a value", p.what())
+	}
+	return err
 }
 
 // start begins a line, which must hold one JSON object: it leaves p after

@@ -74,6 +74,12 @@ func TestParseJSONL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseJSONL("f", tt.text)
+			// Read as lines, the file is checked without its records
+			// being built, and must fail the same way.
+			_, _, linesErr := parseParts("f", splitLines(tt.text, 1, 1), true)
+			if fmt.Sprint(linesErr) != fmt.Sprint(err) {
+				t.Errorf("read as lines, error = %v, want %v", linesErr, err)
+			}
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -105,6 +111,17 @@ func FuzzParseJSONLine(f *testing.F) {
 			return // one line only; encoding/json sees a newline as space
 		}
 		got, err := parseJSONL("f", line)
+		var p recordParser
+		id, hasID, checkErr := p.check(line)
+		if fmt.Sprint(checkErr) != fmt.Sprint(recordErr(line)) {
+			t.Fatalf("check(%q) error %v, record's %v", line, checkErr, recordErr(line))
+		}
+		if checkErr == nil {
+			r, _ := DecodeLine(line)
+			if wantID, wantHas := RecordID(r); id != wantID || hasID != wantHas {
+				t.Fatalf("check(%q) id %v %v, RecordID %v %v", line, id, hasID, wantID, wantHas)
+			}
+		}
 
 		dec := json.NewDecoder(strings.NewReader(line))
 		dec.UseNumber()
@@ -138,6 +155,13 @@ func FuzzParseJSONLine(f *testing.F) {
 			t.Fatalf("values differ for %q (-encoding/json +parser):\n%s", line, diff)
 		}
 	})
+}
+
+// recordErr is the error of reading line as one record.
+func recordErr(line string) error {
+	var p recordParser
+	_, err := p.record(line)
+	return err
 }
 
 // TestParseJSONLInParts: a file parsed in parts gives the records of one
