@@ -51,11 +51,31 @@ type Policy struct {
 	// a big cohort at once and join the findings, so that the whole cohort
 	// never has to exist as OPA values.
 	PerRecord bool
+	// PartitionBy (custom.partition_by: a list of fields) declares that the
+	// findings about a record depend only on the records that agree with it
+	// on these top-level fields, a field's value being its string, or ""
+	// when it is missing or not a string (and on params and input.cohorts):
+	// the engine may then evaluate the policy over parts of a big cohort
+	// that each hold all the records of the values they hold. It is how a
+	// group-by policy is evaluated in parts.
+	PartitionBy []string
+	// Joins (custom.joins) declares, for a key of input.cohorts, that the
+	// policy reads a record of that cohort only when its Field is a
+	// non-empty string equal to the To field of some record of
+	// input.records: the engine may then give it those records only.
+	Joins map[string]Join
 	// Builtin reports whether the policy comes from the built-in library.
 	Builtin bool
 	// File is the file that holds the package's METADATA, or its first file.
 	// Built-in files are named "builtin:" followed by their path in the library.
 	File string
+}
+
+// Join is how a policy reads the records of one of its with cohorts: those
+// whose Field equals the To field of one of the cohort's own records.
+type Join struct {
+	Field string
+	To    string
 }
 
 // Engine evaluates checks and where expressions with policies compiled once.
@@ -431,6 +451,39 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 			return bad("custom.per_record of package %s is %v, not true or false", name, v)
 		}
 		p.PerRecord = b
+	}
+	if v, ok := a.Custom["partition_by"]; ok {
+		list, _ := v.([]any)
+		for _, f := range list {
+			if s, ok := f.(string); ok && s != "" {
+				p.PartitionBy = append(p.PartitionBy, s)
+			}
+		}
+		if len(list) == 0 || len(p.PartitionBy) != len(list) {
+			return bad("custom.partition_by of package %s is %v, not a list of field names", name, v)
+		}
+		if p.PerRecord {
+			return bad("package %s declares both custom.per_record and custom.partition_by; a per-record policy needs no partition", name)
+		}
+	}
+	if v, ok := a.Custom["joins"]; ok {
+		joins, _ := v.(map[string]any)
+		if len(joins) == 0 {
+			return bad("custom.joins of package %s is %v, not an object of with key → {field, to}", name, v)
+		}
+		p.Joins = map[string]Join{}
+		for k, j := range joins {
+			m, _ := j.(map[string]any)
+			field, _ := m["field"].(string)
+			to, _ := m["to"].(string)
+			if len(m) != 2 || field == "" || to == "" {
+				return bad("custom.joins of package %s holds %v for %s, not {field: NAME, to: NAME}", name, j, k)
+			}
+			if _, ok := p.With[k]; !ok && p.With != nil {
+				return bad("custom.joins of package %s names %s, which custom.with does not", name, k)
+			}
+			p.Joins[k] = Join{Field: field, To: to}
+		}
 	}
 	if v, ok := a.Custom["params"]; ok {
 		params, err := plain(v)

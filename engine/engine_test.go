@@ -19,6 +19,7 @@ import (
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/internal/fakedata"
 	"github.com/gpaudit/gpaudit/policies"
+	"github.com/gpaudit/gpaudit/snapshot"
 )
 
 // now is 2026-01-01T00:00:00Z, given in Seoul time: input.now must still be UTC.
@@ -509,10 +510,12 @@ testdata/compile/net/lookup.rego:8: rego_type_error: undefined function net.cidr
 		{"runtime", `1 error occurred: testdata/compile/runtime/env.rego:3: rego_type_error: undefined function opa.runtime`},
 		{"collide", `1 error occurred: testdata/compile/collide/mine.rego:2: rego_compile_error: package gamepot.blocks.max_duration is a built-in policy; give this package another name`},
 		{"function", `1 error occurred: testdata/compile/function/f.rego:3: rego_compile_error: deny of package test.fn is a function; deny and warn must be sets or arrays`},
-		{"metadata", `3 errors occurred:
+		{"metadata", `5 errors occurred:
 testdata/compile/metadata/datasets.rego:1: rego_compile_error: custom.datasets of package test.datasets_string is not a list
 testdata/compile/metadata/datasets_empty.rego:1: rego_compile_error: custom.datasets of package test.datasets_empty is empty; list the datasets it reads, or leave it out to accept any
-testdata/compile/metadata/params.rego:1: rego_compile_error: custom.params of package test.params_list is not an object of parameter defaults`},
+testdata/compile/metadata/joins.rego:1: rego_compile_error: custom.joins of package test.joins_half holds map[field:user_id] for links, not {field: NAME, to: NAME}
+testdata/compile/metadata/params.rego:1: rego_compile_error: custom.params of package test.params_list is not an object of parameter defaults
+testdata/compile/metadata/partition.rego:1: rego_compile_error: custom.partition_by of package test.partition_string is user_id, not a list of field names`},
 		{"reserved", `1 error occurred: testdata/compile/reserved/sneaky.rego:1: rego_compile_error: package gpaudit_internal.where.c0 is reserved for gpaudit`},
 	}
 	for _, tt := range tests {
@@ -763,25 +766,90 @@ func TestRecordsValueInParts(t *testing.T) {
 	}
 }
 
-// TestRunInParts: every per-record built-in policy finds, part by part,
-// exactly what it finds over the whole cohort, on a set with findings of
-// every kind; and a per-record check over a cohort another check reads
-// whole is evaluated whole.
+// TestPartitions: records that agree on the fields are in one part, a
+// field that is missing or not a string counting as "", whatever the
+// number of parts; and records are shared out over the parts.
+func TestPartitions(t *testing.T) {
+	defer func(old int) { recordPart = old }(recordPart)
+	recordPart = 3
+	lines := []string{
+		`{"user_id":"a","provider":"google","id":"1"}`,
+		`{"user_id":null,"provider":"google","id":"2"}`,
+		`{"provider":"google","id":"3"}`,
+		`{"user_id":"","provider":"google","id":"4"}`,
+		`{"user_id":5,"provider":"google","id":"5"}`,
+		`{"user_id":"a","provider":"google","id":"6"}`,
+		`{"user_id":"a","provider":"apple","id":"7"}`,
+		`{"user_id":"b","provider":"google","id":"8"}`,
+		`{"user_id":"c","provider":"google","id":"9"}`,
+		`{"user_id":"d","provider":"google","id":"10"}`,
+	}
+	records := make([]map[string]any, len(lines))
+	for i, l := range lines {
+		var err error
+		if records[i], err = snapshot.DecodeLine(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []*fetch.Cohort{{Lines: lines}, {Records: records}} {
+		parts, err := partitions(c, len(lines), []string{"user_id", "provider"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(parts) != 4 {
+			t.Fatalf("%d parts, want 4", len(parts))
+		}
+		partOf := map[int]int{}
+		for p, part := range parts {
+			for _, i := range part {
+				partOf[i] = p
+			}
+		}
+		if len(partOf) != len(lines) {
+			t.Fatalf("parts hold %d records, want %d", len(partOf), len(lines))
+		}
+		for _, same := range [][2]int{{0, 5}, {1, 2}, {1, 3}, {1, 4}} {
+			if partOf[same[0]] != partOf[same[1]] {
+				t.Errorf("records %d and %d are in parts %d and %d, want one", same[0], same[1], partOf[same[0]], partOf[same[1]])
+			}
+		}
+		used := map[int]bool{}
+		for _, p := range partOf {
+			used[p] = true
+		}
+		if len(used) < 2 {
+			t.Errorf("every record in one part of %d", len(parts))
+		}
+	}
+}
+
+// TestRunInParts: every per-record and partitioned built-in policy finds,
+// part by part, exactly what it finds over the whole cohort, and every
+// policy that joins a with cohort finds over the joined records what it
+// finds over all of them, on a set with findings of every kind; and such a
+// check over a cohort another check reads whole is evaluated whole.
 func TestRunInParts(t *testing.T) {
 	e, cfg := benchLibrary(t)
-	set := fakedata.Generate(1, fakedata.Sizes{Linkings: 3000, Blocks: 3000, Members: 3000})
+	set := fakedata.Generate(1, fakedata.Sizes{Linkings: 12000, Blocks: 3000, Members: 3000})
 	run := func(part int, checks []*config.Check) *Results {
 		t.Helper()
 		defer func(old int) { recordPart = old }(recordPart)
 		recordPart = part
 		return e.Run(context.Background(), checks, benchCohorts(t, cfg, set), fakedata.ReviewDate, nil)
 	}
-	perRecord := 0
+	perRecord, partitioned, joins := 0, 0, 0
 	for _, chk := range cfg.Checks {
-		if !e.policies[chk.Policy].info.PerRecord {
+		info := e.policies[chk.Policy].info
+		switch {
+		case info.PerRecord:
+			perRecord++
+		case info.PartitionBy != nil:
+			partitioned++
+		case info.Joins != nil:
+			joins++
+		default:
 			continue
 		}
-		perRecord++
 		t.Run(chk.Policy, func(t *testing.T) {
 			whole := run(1_000_000, []*config.Check{chk})
 			parts := run(7, []*config.Check{chk})
@@ -793,8 +861,8 @@ func TestRunInParts(t *testing.T) {
 			}
 		})
 	}
-	if perRecord < 5 {
-		t.Fatalf("%d per-record policies in the library, want the built-in ones", perRecord)
+	if perRecord < 5 || partitioned < 2 || joins < 1 {
+		t.Fatalf("%d per-record, %d partitioned and %d joining policies in the library, want the built-in ones", perRecord, partitioned, joins)
 	}
 	// The whole library: per-record checks share the cohorts the others
 	// read whole, and the report is the same.

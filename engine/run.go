@@ -131,11 +131,14 @@ func (e *Engine) markWhole(checks []*config.Check, loaded map[string]*loadedCoho
 		if selected != nil && !selected(chk) {
 			continue
 		}
-		if p, ok := e.policies[chk.Policy]; !ok || !p.info.PerRecord {
+		p, ok := e.policies[chk.Policy]
+		if !ok || !p.info.PerRecord && p.info.PartitionBy == nil {
 			mark(chk.Cohort)
 		}
-		for _, name := range chk.With {
-			mark(name)
+		for key, name := range chk.With {
+			if !ok || !p.joins(key) {
+				mark(name)
+			}
 		}
 	}
 }
@@ -157,15 +160,16 @@ func recordsValue(records []map[string]any) (ast.Value, error) {
 // recordsValueAt is recordsValue of records that begin at index offset of
 // their cohort, which the error counts from.
 func recordsValueAt(records []map[string]any, offset int) (ast.Value, error) {
-	return convertAt(len(records), offset, func(i int) (ast.Value, error) {
-		return ast.InterfaceToValue(records[i])
+	return convertAt(len(records), from(offset), func() func(int) (ast.Value, error) {
+		return func(i int) (ast.Value, error) { return ast.InterfaceToValue(records[i]) }
 	})
 }
 
 // linesValueAt is recordsValueAt of records given as lines of JSON text.
 func linesValueAt(lines []string, offset int) (ast.Value, error) {
-	return convertAt(len(lines), offset, func(i int) (ast.Value, error) {
-		return snapshot.LineValue(lines[i])
+	return convertAt(len(lines), from(offset), func() func(int) (ast.Value, error) {
+		var d snapshot.LineDecoder
+		return func(i int) (ast.Value, error) { return d.Value(lines[i]) }
 	})
 }
 
@@ -180,10 +184,15 @@ func partValue(c *fetch.Cohort, lo, hi int) (ast.Value, error) {
 // size is how many records c holds.
 func size(c *fetch.Cohort) int { return len(c.Records) + len(c.Lines) }
 
-// convertAt converts n records, record i by convert(i), in as many parts at
-// once as there are CPUs, into an array; the error is the first record's
-// that fails, counted from offset.
-func convertAt(n, offset int, convert func(i int) (ast.Value, error)) (ast.Value, error) {
+// from numbers the records of a part that begins at index offset of its
+// cohort.
+func from(offset int) func(int) int { return func(i int) int { return offset + i } }
+
+// convertAt converts n records in as many parts at once as there are CPUs,
+// into an array: each part makes its own converter with newConvert, which
+// converts record i by convert(i). The error is the first record's that
+// fails, named by its index in the cohort, at(i).
+func convertAt(n int, at func(int) int, newConvert func() func(i int) (ast.Value, error)) (ast.Value, error) {
 	terms := make([]*ast.Term, n)
 	parts := max(1, min(runtime.GOMAXPROCS(0), n/minConvertPart))
 	errs := make([]error, parts)
@@ -191,10 +200,11 @@ func convertAt(n, offset int, convert func(i int) (ast.Value, error)) (ast.Value
 	for p := range parts {
 		lo, hi := p*n/parts, (p+1)*n/parts
 		wg.Go(func() {
+			convert := newConvert()
 			for i := lo; i < hi; i++ {
 				v, err := convert(i)
 				if err != nil {
-					errs[p] = fmt.Errorf("convert record %d: %w", offset+i, err)
+					errs[p] = fmt.Errorf("convert record %d: %w", at(i), err)
 					return
 				}
 				terms[i] = ast.NewTerm(v)
@@ -270,9 +280,10 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	if err != nil {
 		return fail("%v", err)
 	}
-	// A per-record policy over a cohort that no check reads whole is
-	// evaluated part by part; otherwise over the cohort's shared value.
-	parts := p.info.PerRecord && !l.whole && l.count > recordPart
+	// A per-record or partitioned policy over a cohort that no check reads
+	// whole is evaluated part by part; otherwise over the cohort's shared
+	// value.
+	parts := (p.info.PerRecord || p.info.PartitionBy != nil) && !l.whole && l.count > recordPart
 	var records *ast.Term
 	if !parts {
 		if records, err = cohortRecords(loaded, chk.Cohort); err != nil {
@@ -282,7 +293,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	// with keys in sorted order, so the first failing one is always the same.
 	with := ast.NewObject()
 	for _, key := range slices.Sorted(maps.Keys(chk.With)) {
-		v, err := cohortRecords(loaded, chk.With[key])
+		v, err := withRecords(loaded, l, chk.With[key], p.info.Joins, key)
 		if err != nil {
 			return fail("with %s: %v", key, err)
 		}
@@ -355,41 +366,52 @@ func evaluate(ctx context.Context, p *policy, input ast.Value, at time.Time, see
 	return out, nil
 }
 
-// evalParts evaluates a per-record policy over records recordPart at a
-// time, as many parts at once as there are CPUs, each converted to OPA
-// values only for its own evaluation, and joins what they found. The
-// random built-ins of part i draw from the stream of "check NAME part i".
-// The error is the first part's that fails.
+// evalParts evaluates a per-record policy over runs of recordPart records,
+// or a partitioned one over the partitions of its cohort, each part
+// converted to OPA values only for its own evaluation (see inParts).
 func evalParts(ctx context.Context, p *policy, chk *config.Check, c *fetch.Cohort, count int, input func(*ast.Term) ast.Value, clock clock) (outcome, error) {
 	n := (count + recordPart - 1) / recordPart
-	found := make([]outcome, n)
-	errs := make([]error, n)
-	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
-	var wg sync.WaitGroup
-	for i := range n {
-		workers <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-workers }()
-			lo := i * recordPart
-			v, err := partValue(c, lo, min(count, lo+recordPart))
-			if err != nil {
-				errs[i] = fmt.Errorf("cohort %s: %v", chk.Cohort, err)
-				return
-			}
-			found[i], errs[i] = evaluate(ctx, p, input(ast.NewTerm(v)), clock.time,
-				clock.seed(fmt.Sprintf("check %s part %d", chk.Name, i)))
-		})
+	value := func(i int) (ast.Value, error) {
+		lo := i * recordPart
+		return partValue(c, lo, min(count, lo+recordPart))
 	}
-	wg.Wait()
-	var out outcome
-	for i := range found {
-		if errs[i] != nil {
-			return outcome{}, errs[i]
+	if p.info.PartitionBy != nil {
+		parts, err := partitions(c, count, p.info.PartitionBy)
+		if err != nil {
+			return outcome{}, fmt.Errorf("cohort %s: %v", chk.Cohort, err)
 		}
-		out.deny = append(out.deny, found[i].deny...)
-		out.warn = append(out.warn, found[i].warn...)
+		value = func(i int) (ast.Value, error) { return pickValue(c, parts[i]) }
 	}
-	return out, nil
+	return inParts(n, func(i int) (ast.Value, error) {
+		v, err := value(i)
+		if err != nil {
+			return nil, fmt.Errorf("cohort %s: %v", chk.Cohort, err)
+		}
+		return v, nil
+	}, func(i int, records *ast.Term) (outcome, error) {
+		return evaluate(ctx, p, input(records), clock.time, clock.seed(fmt.Sprintf("check %s part %d", chk.Name, i)))
+	})
+}
+
+// withRecords gives the records of the with cohort name, under key of a
+// check over cohort l: the shared value, or only the records the policy
+// joins to l's when it declares a join for key and no check reads the
+// with cohort whole.
+func withRecords(loaded map[string]*loadedCohort, l *loadedCohort, name string, joins map[string]Join, key string) (*ast.Term, error) {
+	j, ok := joins[key]
+	w, err := cohortOf(loaded, name)
+	if !ok || err != nil || w.whole || w.count <= recordPart {
+		return cohortRecords(loaded, name)
+	}
+	keys, err := joinKeys(l, j.To)
+	if err != nil {
+		return nil, fmt.Errorf("cohort %s: %v", l.cohort.Name, err)
+	}
+	v, err := joined(w, j, keys)
+	if err != nil {
+		return nil, fmt.Errorf("cohort %s: %v", name, err)
+	}
+	return v, nil
 }
 
 // cohortOf returns the named cohort, or why a check cannot read it.

@@ -29,6 +29,9 @@
 #   datasets:
 #     - linkings
 #   params: {}
+#   partition_by:
+#     - provider
+#     - username
 package gamepot.linkings.duplicate_account
 
 import data.gpaudit.lib.records.text

@@ -21,6 +21,9 @@
 #     - linkings
 #   params:
 #     max: 1
+#   partition_by:
+#     - user_id
+#     - provider
 package gamepot.linkings.max_per_provider
 
 import data.gpaudit.lib.records.text

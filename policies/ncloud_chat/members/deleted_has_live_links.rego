@@ -30,6 +30,10 @@
 #   params: {}
 #   with:
 #     links: linkings
+#   joins:
+#     links:
+#       field: user_id
+#       to: id
 package ncloud_chat.members.deleted_has_live_links
 
 import data.gpaudit.lib.records.text
