@@ -2,14 +2,20 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/policies"
 )
 
 func personalRecords() []map[string]any {
@@ -91,5 +97,39 @@ func TestRunMasksPersonalData(t *testing.T) {
 	// e itself still masks.
 	if again := run(e); again.ShowsPII || again.Checks[0].Findings[0].Message != masked.Checks[0].Findings[0].Message {
 		t.Error("ShowPII changed the engine it was called on")
+	}
+}
+
+// TestPolicyFiles: the engine names every policy file it compiled, built-in
+// and the user's, with the SHA-256 of its text, and no test file.
+func TestPolicyFiles(t *testing.T) {
+	e := newEngine(t)
+	files := e.PolicyFiles()
+	byPath := map[string]string{}
+	for _, f := range files {
+		byPath[f.Path] = f.SHA256
+		if strings.HasSuffix(f.Path, "_test.rego") {
+			t.Errorf("PolicyFiles lists the test file %s", f.Path)
+		}
+	}
+	user := filepath.Join("testdata", "policies", "test", "pass.rego")
+	text, err := os.ReadFile(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(text)
+	if got := byPath[user]; got != hex.EncodeToString(sum[:]) {
+		t.Errorf("PolicyFiles: %s has sha256 %q, want %x", user, got, sum)
+	}
+	builtin, err := fs.ReadFile(policies.FS, "gamepot/blocks/max_duration.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum = sha256.Sum256(builtin)
+	if got := byPath["builtin:gamepot/blocks/max_duration.rego"]; got != hex.EncodeToString(sum[:]) {
+		t.Errorf("PolicyFiles: builtin:gamepot/blocks/max_duration.rego has sha256 %q, want %x", got, sum)
+	}
+	if _, ok := byPath[filepath.Join("testdata", "policies", "test", "lib_test.rego")]; ok || len(files) != len(byPath) {
+		t.Errorf("PolicyFiles lists a test file or one file twice: %v", files)
 	}
 }
