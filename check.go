@@ -32,6 +32,7 @@ type checkOptions struct {
 	tags         []string
 	asOf         string
 	verbose      bool
+	showPII      bool
 
 	// Set by validate.
 	now      time.Time
@@ -57,6 +58,7 @@ func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
 	fs.StringArrayVar(&o.tags, "tag", nil, "run only the checks tagged `TAG` (repeatable)")
 	fs.StringVar(&o.asOf, "as-of", "", "evaluation clock, `RFC3339` (default now)")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every finding in the text report")
+	fs.BoolVar(&o.showPII, "show-pii", false, "print personal data (emails, IP addresses, tokens) in reports unmasked")
 	fs.StringVar(&o.saveSnapshot, "save-snapshot", "", "also write what was fetched as a snapshot in `DIR`")
 	o.fetchFlags.register(fs)
 	return fs
@@ -123,14 +125,19 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 	if err != nil {
 		return usageErrorf("check: %v", err)
 	}
-	cohorts, err := o.read(ctx, ld, ld.cfg.CohortsRead(selected), e)
+	cohorts, snap, err := o.read(ctx, ld, ld.cfg.CohortsRead(selected), e)
 	if err != nil {
 		return err
 	}
-	res := ld.eng.Run(ctx, ld.cfg.Checks, cohorts, o.now, selected)
+	eng := ld.eng
+	if o.showPII {
+		eng = eng.ShowPII()
+	}
+	res := eng.Run(ctx, ld.cfg.Checks, cohorts, o.now, selected)
 	if err := interrupted(ctx, "check"); err != nil {
 		return err
 	}
+	res.Inputs = evidence(dir, ld, snap)
 	if err := writeReports(o.outputs, res, e); err != nil {
 		return err
 	}
@@ -139,45 +146,51 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 
 // read loads the cohorts in need: from --snapshot, or over HTTP from the
 // APIs or the sandbox, saving what was fetched when --save-snapshot asks.
-// --timeout bounds fetching; what was not fetched in time is an error in
-// the report, which is still written. Ctrl-C and a damaged snapshot file
-// write nothing.
-func (o *checkOptions) read(ctx context.Context, ld *loaded, need []string, e *env) ([]fetch.Cohort, error) {
+// It returns the snapshot read or saved (nil when there is none), which the
+// report names as its evidence. --timeout bounds fetching; what was not
+// fetched in time is an error in the report, which is still written. Ctrl-C
+// and a damaged snapshot file write nothing.
+func (o *checkOptions) read(ctx context.Context, ld *loaded, need []string, e *env) ([]fetch.Cohort, *snapshot.Snapshot, error) {
 	refine := func(ctx context.Context, c *config.Cohort, recs []map[string]any, lines []string) ([]bool, error) {
 		return ld.eng.WhereKeep(ctx, c, recs, lines, o.now)
 	}
 	fetchCtx, cancel := withTimeout(ctx, o.timeout)
 	defer cancel()
 	var cohorts []fetch.Cohort
+	var snap *snapshot.Snapshot
 	if o.snapshot != "" {
-		snap, err := snapshot.Open(o.snapshot)
-		if err != nil {
-			return nil, usageErrorf("check: --snapshot: %v", err)
+		var err error
+		if snap, err = snapshot.Open(o.snapshot); err != nil {
+			return nil, nil, usageErrorf("check: --snapshot: %v", err)
 		}
 		cohorts = fetch.Load(fetchCtx, ld.cfg, fetch.FromSnapshot(snap), need, refine)
 	} else {
 		s, err := openSession("check", ld.cfg, need, &o.fetchFlags, o.colorFor(e.stderrTTY, e), e)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cohorts = fetch.Load(fetchCtx, ld.cfg, s.client, need, refine)
 		s.close()
 		if err := interrupted(ctx, "check"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if o.saveSnapshot != "" {
 			if err := snapshot.Write(o.saveSnapshot, snapshot.WriteOptions{CreatedAt: e.now().UTC(), ToolVersion: version}, s.client.Fetched()); err != nil {
-				return nil, runtimeErrorf("check: --save-snapshot: %v", err)
+				return nil, nil, runtimeErrorf("check: --save-snapshot: %v", err)
+			}
+			// The report cites the manifest as it is on disk.
+			if snap, err = snapshot.Open(o.saveSnapshot); err != nil {
+				return nil, nil, runtimeErrorf("check: --save-snapshot: %v", err)
 			}
 		}
 	}
 	if err := interrupted(ctx, "check"); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := corruptSnapshot(cohorts); err != nil {
-		return nil, runtimeErrorf("check: %v", err)
+		return nil, nil, runtimeErrorf("check: %v", err)
 	}
-	return cohorts, nil
+	return cohorts, snap, nil
 }
 
 // writeReports writes every output, the --out files before stdout, and

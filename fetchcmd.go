@@ -7,6 +7,7 @@ import (
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/mask"
 	"github.com/gpaudit/gpaudit/snapshot"
 )
 
@@ -62,7 +63,9 @@ func runFetch(ctx context.Context, name string, args []string, e *env) error {
 	for _, c := range cohorts {
 		if c.Err != nil {
 			failed++
-			fmt.Fprintf(e.stderr, "gpaudit: cohort %q could not be fetched: %v\n", c.Name, c.Err)
+			// A server's answer quoted in the error may name a player;
+			// CI keeps stderr as long as any report.
+			fmt.Fprintf(e.stderr, "gpaudit: cohort %q could not be fetched: %s\n", c.Name, mask.Text(c.Err.Error()))
 		}
 	}
 	if failed > 0 {

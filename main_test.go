@@ -78,7 +78,8 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdCmpreport compares two JSON reports as evidence: equal but for how
-// their cohorts were read (via, requests, retries), so that a run over the
+// their cohorts were read (via, requests, retries, and the snapshot named
+// in inputs), so that a run over the
 // sandbox can be held against one over its snapshot. "stdout" names the
 // last command's output:
 //

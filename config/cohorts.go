@@ -345,7 +345,7 @@ func (l *loader) usersFile(c *Cohort, a *hcl.Attribute) {
 	bad := func(summary, detail string) *hcl.Diagnostic {
 		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: a.Expr.Range().Ptr()}
 	}
-	b, err := readRelative(l.dir, path)
+	b, err := l.files.readRelative(l.dir, path)
 	if err != nil {
 		l.diags = append(l.diags, bad("Cannot read users_file", fmt.Sprintf("%s.", err)))
 		return

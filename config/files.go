@@ -1,9 +1,14 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
+	"slices"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -84,4 +89,53 @@ func textDiagnostic(filename string, src []byte) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("%s holds %s at line %d, so it is not HCL; gpaudit did not read further.", filename, why, at.Line),
 		Subject:  &hcl.Range{Filename: filename, Start: at, End: at},
 	}
+}
+
+// FileDigest is a file the configuration was read from, with the SHA-256 of
+// the bytes read, in hex.
+type FileDigest struct {
+	Path   string // as read: joined to the configuration folder, or as given
+	SHA256 string
+}
+
+// fileLog records every file a configuration read, so that a report can
+// name them (SPEC.md, "Evidence"). A source's file() calls may be
+// evaluated after Load, concurrently, so it is safe for concurrent use.
+type fileLog struct {
+	mu    sync.Mutex
+	files map[string]string // path → SHA-256; the first read of a path counts
+}
+
+// read is ReadFile, recording what it read.
+func (f *fileLog) read(path string) ([]byte, error) {
+	b, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.files == nil {
+		f.files = map[string]string{}
+	}
+	if _, seen := f.files[path]; !seen {
+		f.files[path] = hex.EncodeToString(sum[:])
+	}
+	return b, nil
+}
+
+// FilesRead returns every file the configuration was read from, sorted by
+// path: its *.hcl files, --var-file files, and what file() and users_file
+// read (also for a source resolved since). Policies are the engine's.
+func (c *Config) FilesRead() []FileDigest {
+	if c.files == nil {
+		return nil
+	}
+	c.files.mu.Lock()
+	defer c.files.mu.Unlock()
+	out := make([]FileDigest, 0, len(c.files.files))
+	for _, p := range slices.Sorted(maps.Keys(c.files.files)) {
+		out = append(out, FileDigest{Path: p, SHA256: c.files.files[p]})
+	}
+	return out
 }

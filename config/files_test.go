@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -85,5 +87,57 @@ func TestFileTooLarge(t *testing.T) {
 	want := "Error: Cannot read configuration file; read big.hcl: larger than 16 MiB, the most gpaudit reads of one file.\n"
 	if diff := cmp.Diff(want, diagText(t, cfg.Files, diags)); diff != "" {
 		t.Errorf("diagnostics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestFilesRead: a Config names every file it was read from, each with the
+// SHA-256 of its bytes, sorted by path, and no file it did not read.
+func TestFilesRead(t *testing.T) {
+	files := map[string]string{
+		"main.hcl": `variable "days" {
+  type = number
+}
+
+source "gamepot" "main" {
+  project_id = "p"
+  api_key    = trimspace(file("secrets/key.txt"))
+}
+
+cohort "watched" {
+  source     = source.gamepot.main
+  dataset    = "user_block"
+  users_file = "players.txt"
+}
+
+check "c" {
+  title  = trimspace(file("title.txt"))
+  cohort = cohort.watched
+  policy = "x.y"
+}
+`,
+		"secrets/key.txt": "k3y\n",
+		"players.txt":     "p1\np2\n",
+		"title.txt":       "A title\n",
+		"vars/days.hcl":   "days = 3\n",
+		"notes.txt":       "not read\n",
+		".main.hcl.swp":   "not read\n",
+		"policies/x.rego": "package x.y\n",
+		"other/extra.hcl": "# a subfolder is not read\n",
+	}
+	writeFiles(t, files)
+	cfg, diags := Load(".", Options{VarFiles: []string{"vars/days.hcl"}})
+	if diags.HasErrors() {
+		t.Fatalf("unexpected diagnostics:\n%s", diagText(t, cfg.Files, diags))
+	}
+	digest := func(path string) FileDigest {
+		sum := sha256.Sum256([]byte(files[path]))
+		return FileDigest{Path: path, SHA256: hex.EncodeToString(sum[:])}
+	}
+	want := []FileDigest{digest("main.hcl"), digest("players.txt"), digest("secrets/key.txt"), digest("title.txt"), digest("vars/days.hcl")}
+	if diff := cmp.Diff(want, cfg.FilesRead()); diff != "" {
+		t.Errorf("FilesRead (-want +got):\n%s", diff)
+	}
+	if got := (&Config{}).FilesRead(); got != nil {
+		t.Errorf("FilesRead of a Config not loaded = %v, want nil", got)
 	}
 }

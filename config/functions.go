@@ -18,11 +18,12 @@ import (
 
 // functions returns the functions HCL expressions may call: env and file,
 // which read the given environment and folder, and the Terraform-named subset
-// of go-cty's stdlib. Every value env returns is added to read.
-func functions(dir string, env map[string]string, read *secrets) map[string]function.Function {
+// of go-cty's stdlib. Every value env returns is added to read, every file
+// that file reads to files.
+func functions(dir string, env map[string]string, read *secrets, files *fileLog) map[string]function.Function {
 	return map[string]function.Function{
 		"env":  envFunc(env, read, false),
-		"file": fileFunc(dir),
+		"file": fileFunc(dir, files),
 
 		// strings
 		"chomp":      stdlib.ChompFunc,
@@ -135,13 +136,13 @@ func envFunc(env map[string]string, read *secrets, lenient bool) function.Functi
 
 // fileFunc is file(path): the text of a file, relative to the configuration
 // folder unless absolute.
-func fileFunc(dir string) function.Function {
+func fileFunc(dir string, files *fileLog) function.Function {
 	return function.New(&function.Spec{
 		Description: "Reads a UTF-8 text file, relative to the configuration folder.",
 		Params:      []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, err := readRelative(dir, args[0].AsString())
+			b, err := files.readRelative(dir, args[0].AsString())
 			if err != nil {
 				return cty.NilVal, err
 			}
@@ -155,12 +156,12 @@ func fileFunc(dir string) function.Function {
 
 // readRelative reads path, relative to dir unless absolute. Its error names
 // the path as the user wrote it rather than the joined one.
-func readRelative(dir, path string) ([]byte, error) {
+func (files *fileLog) readRelative(dir, path string) ([]byte, error) {
 	full := path
 	if !filepath.IsAbs(path) {
 		full = filepath.Join(dir, path)
 	}
-	b, err := ReadFile(full)
+	b, err := files.read(full)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

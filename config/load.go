@@ -32,6 +32,7 @@ type loader struct {
 	parser *hclparse.Parser
 	env    map[string]string
 	read   *secrets // the values env() has read
+	files  *fileLog // the files read
 	ev     *evaluator
 	diags  hcl.Diagnostics
 
@@ -55,12 +56,13 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 		parser: hclparse.NewParser(),
 		env:    environ(opts.Environ),
 		read:   &secrets{},
+		files:  &fileLog{},
 	}
-	cfg := &Config{Dir: dir}
+	cfg := &Config{Dir: dir, files: l.files}
 	files := l.parse()
 	if len(files) > 0 {
 		blocks := l.content(files)
-		l.ev = &evaluator{funcs: functions(dir, l.env, l.read)}
+		l.ev = &evaluator{funcs: functions(dir, l.env, l.read, l.files)}
 		cfg.Variables = l.variables(blocks["variable"], opts)
 		l.locals(blocks["locals"])
 		cfg.Sources = l.sourceBlocks(blocks["source"])
@@ -171,7 +173,7 @@ func (l *loader) parse() []*hcl.File {
 			continue
 		}
 		name := filepath.Join(l.dir, e.Name())
-		src, err := ReadFile(name)
+		src, err := l.files.read(name)
 		if err != nil {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,

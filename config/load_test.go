@@ -111,7 +111,7 @@ func TestLoadSpecExample(t *testing.T) {
 	ignore := cmp.Options{
 		cmpopts.IgnoreFields(Config{}, "Files"),
 		cmpopts.IgnoreTypes(hcl.Range{}),
-		cmpopts.IgnoreUnexported(Source{}, Check{}),
+		cmpopts.IgnoreUnexported(Config{}, Source{}, Check{}),
 	}
 	if diff := cmp.Diff(want, cfg, ignore); diff != "" {
 		t.Errorf("config mismatch (-want +got):\n%s", diff)

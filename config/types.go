@@ -21,6 +21,8 @@ type Config struct {
 	Sources   []*Source   // declaration order
 	Cohorts   []*Cohort   // dependency order: a cohort used as users comes before its users
 	Checks    []*Check    // declaration order: files by name, blocks in file order
+
+	files *fileLog // every file read; see FilesRead
 }
 
 // Variable is a declared input variable with its final value.

@@ -191,7 +191,7 @@ func (v *variable) hideSource() any {
 // varFile applies a --var-file: HCL attributes, or JSON when its name ends
 // in .json. Its values are constants; none may name an undeclared variable.
 func (l *loader) varFile(path string, vars map[string]*variable) {
-	src, err := ReadFile(path)
+	src, err := l.files.read(path)
 	if err != nil {
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

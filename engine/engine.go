@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -86,6 +88,10 @@ type Engine struct {
 	// policies import, which a check cannot name.
 	libraries map[string]bool
 	wheres    map[string]*where // by cohort name
+	// files are the policy files compiled, for the report's inputs.
+	files []InputFile
+	// showPII leaves personal data in results unmasked (ShowPII).
+	showPII bool
 }
 
 type policy struct {
@@ -142,7 +148,12 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		compiler := newCompiler()
 		if compiler.Compile(everything); !compiler.Failed() && len(whereErrs) == 0 {
-			return prepare(ctx, compiler, builtin, wheres)
+			e, err := prepare(ctx, compiler, builtin, wheres)
+			if err != nil {
+				return nil, err
+			}
+			e.files = digests(files)
+			return e, nil
 		}
 		errs = diagnose(modules, wheres, whereErrs)
 		if len(errs) == 0 && len(whereErrs) == 0 {
@@ -541,5 +552,22 @@ func (e *Engine) Policies() []Policy {
 		out = append(out, info)
 	}
 	slices.SortFunc(out, func(a, b Policy) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// PolicyFiles returns every policy file New compiled (tests are not
+// compiled) with the SHA-256 of its text: the built-in ones named
+// "builtin:" and their path in the library, the user's by their path on
+// disk, in the order read.
+func (e *Engine) PolicyFiles() []InputFile {
+	return slices.Clone(e.files)
+}
+
+func digests(files []regoFile) []InputFile {
+	out := make([]InputFile, len(files))
+	for i, f := range files {
+		sum := sha256.Sum256([]byte(f.text))
+		out[i] = InputFile{Path: f.name, SHA256: hex.EncodeToString(sum[:])}
+	}
 	return out
 }

@@ -38,9 +38,10 @@ import (
 // not held twice. Pass a copy (slices.Clone) to keep them.
 func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetch.Cohort, now time.Time, selected func(*config.Check) bool) *Results {
 	res := &Results{
-		AsOf:    now,
-		Cohorts: make([]CohortResult, 0, len(cohorts)),
-		Checks:  make([]CheckResult, len(checks)),
+		AsOf:     now,
+		ShowsPII: e.showPII,
+		Cohorts:  make([]CohortResult, 0, len(cohorts)),
+		Checks:   make([]CheckResult, len(checks)),
 	}
 	loaded := map[string]*loadedCohort{}
 	for i := range cohorts {
@@ -53,7 +54,7 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 		case c.Unused:
 			cr.Status = CohortUnused
 		case c.Err != nil:
-			cr.Status, cr.Error = CohortError, c.Err.Error()
+			cr.Status, cr.Error = CohortError, e.privateText(c.Err.Error())
 		default:
 			cr.Records = size(c)
 		}
@@ -86,7 +87,7 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 		workers <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-workers }()
-			res.Checks[i] = e.runCheck(ctx, checks[i], loaded, clock, selected)
+			res.Checks[i] = e.private(e.runCheck(ctx, checks[i], loaded, clock, selected))
 		})
 	}
 	wg.Wait()

@@ -14,9 +14,37 @@ const (
 
 // Results is the outcome of one run, in the stable order SPEC.md fixes.
 type Results struct {
-	AsOf    time.Time
+	AsOf time.Time
+	// ShowsPII is true when personal data in findings and errors is as the
+	// policies and sources gave it (Engine.ShowPII); false when masked.
+	ShowsPII bool
+	// Inputs name the files the run read. Run leaves them empty: the caller
+	// read the configuration and the snapshot, and fills them in.
+	Inputs  Inputs
 	Cohorts []CohortResult
 	Checks  []CheckResult
+}
+
+// Inputs are the evidence of which configuration and data a report speaks
+// for (SPEC.md, "Evidence").
+type Inputs struct {
+	// Config are every configuration and policy file read, in a stable order.
+	Config []InputFile
+	// Snapshot is the snapshot read or saved; nil when there was none.
+	Snapshot *SnapshotInput
+}
+
+// InputFile is one file read, by the path a report shows and the SHA-256
+// of the bytes read, in hex.
+type InputFile struct {
+	Path   string
+	SHA256 string
+}
+
+// SnapshotInput names a snapshot by its manifest.
+type SnapshotInput struct {
+	ManifestSHA256 string // hex of the manifest file's bytes
+	CreatedAt      string // the manifest's created_at, as written there
 }
 
 // Cohort statuses.

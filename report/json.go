@@ -24,6 +24,8 @@ type jsonDoc struct {
 	SchemaVersion int          `json:"schema_version"`
 	Tool          jsonTool     `json:"tool"`
 	AsOf          string       `json:"as_of"`
+	PII           string       `json:"pii"`
+	Inputs        jsonInputs   `json:"inputs"`
 	Summary       jsonSummary  `json:"summary"`
 	Cohorts       []jsonCohort `json:"cohorts"`
 	Checks        []jsonCheck  `json:"checks"`
@@ -32,6 +34,21 @@ type jsonDoc struct {
 type jsonTool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
+}
+
+type jsonInputs struct {
+	Config   []jsonFile    `json:"config"`
+	Snapshot *jsonSnapshot `json:"snapshot,omitempty"`
+}
+
+type jsonFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+type jsonSnapshot struct {
+	ManifestSHA256 string `json:"manifest_sha256"`
+	CreatedAt      string `json:"created_at"`
 }
 
 type jsonSummary struct {
@@ -86,12 +103,17 @@ func (j *JSON) Report(w io.Writer, r *engine.Results) error {
 		SchemaVersion: 1,
 		Tool:          jsonTool{Name: "gpaudit", Version: j.version},
 		AsOf:          formatAsOf(r.AsOf),
+		PII:           "masked",
+		Inputs:        jsonInputsOf(r.Inputs),
 		Summary: jsonSummary{
 			Checks: t.checks, Passed: t.passed, Failed: t.failed, Errors: t.errors,
 			Skipped: t.skipped, Findings: t.findings, Warnings: t.warnings,
 		},
 		Cohorts: make([]jsonCohort, 0, len(r.Cohorts)),
 		Checks:  make([]jsonCheck, 0, len(r.Checks)),
+	}
+	if r.ShowsPII {
+		doc.PII = "shown"
 	}
 	for _, c := range r.Cohorts {
 		doc.Cohorts = append(doc.Cohorts, jsonCohort{
@@ -134,6 +156,17 @@ func jsonFindings(fs []engine.Finding) []jsonFinding {
 			details = map[string]any{}
 		}
 		out = append(out, jsonFinding{Subject: f.Subject, RecordID: f.RecordID, Message: f.Message, Details: details})
+	}
+	return out
+}
+
+func jsonInputsOf(in engine.Inputs) jsonInputs {
+	out := jsonInputs{Config: make([]jsonFile, 0, len(in.Config))}
+	for _, f := range in.Config {
+		out.Config = append(out.Config, jsonFile{Path: f.Path, SHA256: f.SHA256})
+	}
+	if s := in.Snapshot; s != nil {
+		out.Snapshot = &jsonSnapshot{ManifestSHA256: s.ManifestSHA256, CreatedAt: s.CreatedAt}
 	}
 	return out
 }

@@ -30,6 +30,10 @@ func TestJSONDocument(t *testing.T) {
     "version": "1.2.3"
   },
   "as_of": "2026-11-22T00:00:00Z",
+  "pii": "masked",
+  "inputs": {
+    "config": []
+  },
   "summary": {
     "checks": 0,
     "passed": 0,
@@ -56,6 +60,10 @@ func TestJSONDocument(t *testing.T) {
     "version": "1.2.3"
   },
   "as_of": "2026-11-22T00:00:00Z",
+  "pii": "masked",
+  "inputs": {
+    "config": []
+  },
   "summary": {
     "checks": 1,
     "passed": 0,
@@ -88,6 +96,58 @@ func TestJSONDocument(t *testing.T) {
       "warnings": []
     }
   ]
+}
+`,
+		},
+		{
+			name: "inputs, personal data shown",
+			in: &engine.Results{AsOf: asOf, ShowsPII: true, Inputs: engine.Inputs{
+				Config: []engine.InputFile{
+					{Path: "main.hcl", SHA256: "aa11"},
+					{Path: "policies/banned.rego", SHA256: "bb22"},
+					{Path: "builtin:gamepot/blocks/max_duration.rego", SHA256: "cc33"},
+				},
+				Snapshot: &engine.SnapshotInput{ManifestSHA256: "dd44", CreatedAt: "2026-11-21T23:00:00Z"},
+			}},
+			want: `{
+  "schema_version": 1,
+  "tool": {
+    "name": "gpaudit",
+    "version": "1.2.3"
+  },
+  "as_of": "2026-11-22T00:00:00Z",
+  "pii": "shown",
+  "inputs": {
+    "config": [
+      {
+        "path": "main.hcl",
+        "sha256": "aa11"
+      },
+      {
+        "path": "policies/banned.rego",
+        "sha256": "bb22"
+      },
+      {
+        "path": "builtin:gamepot/blocks/max_duration.rego",
+        "sha256": "cc33"
+      }
+    ],
+    "snapshot": {
+      "manifest_sha256": "dd44",
+      "created_at": "2026-11-21T23:00:00Z"
+    }
+  },
+  "summary": {
+    "checks": 0,
+    "passed": 0,
+    "failed": 0,
+    "errors": 0,
+    "skipped": 0,
+    "findings": 0,
+    "warnings": 0
+  },
+  "cohorts": [],
+  "checks": []
 }
 `,
 		},

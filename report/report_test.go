@@ -67,6 +67,13 @@ func fixture() *engine.Results {
 	}
 	return &engine.Results{
 		AsOf: asOf,
+		Inputs: engine.Inputs{
+			Config: []engine.InputFile{
+				{Path: "main.hcl", SHA256: "9f2c6a1e0b7d4c3a8e5f6b2d1c0a9e8f7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e"},
+				{Path: "policies/banned.rego", SHA256: "0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e"},
+			},
+			Snapshot: &engine.SnapshotInput{ManifestSHA256: "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f", CreatedAt: "2026-11-21T23:00:00Z"},
+		},
 		Cohorts: []engine.CohortResult{
 			{Name: "active_manual_blocks", Source: "gamepot.main", Dataset: "memberblock", Records: 120, Status: "ok",
 				Via: "api", Requests: 4, Retries: 1, Verified: true},

@@ -67,6 +67,7 @@ type ManifestFile struct {
 type Snapshot struct {
 	dir      string
 	manifest Manifest
+	digest   string               // hex SHA-256 of manifest.json as read
 	files    map[string]*dataFile // by source + "/" + dataset
 }
 
@@ -107,7 +108,8 @@ func Open(dir string) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open snapshot: %s: %w", manifestPath, err)
 	}
-	s := &Snapshot{dir: dir, manifest: m, files: make(map[string]*dataFile, len(m.Files))}
+	sum := sha256.Sum256(data)
+	s := &Snapshot{dir: dir, manifest: m, digest: hex.EncodeToString(sum[:]), files: make(map[string]*dataFile, len(m.Files))}
 	for i, e := range m.Files {
 		f, err := newDataFile(dir, e)
 		if err != nil {
@@ -194,6 +196,11 @@ func checkFileIdentity(source, name string) (dataset.Info, error) {
 // Manifest returns the snapshot's manifest. Its slices and maps are shared
 // and must not be modified.
 func (s *Snapshot) Manifest() Manifest { return s.manifest }
+
+// ManifestSHA256 returns the hex SHA-256 of the manifest file's bytes as
+// Open read them. The manifest holds each data file's SHA-256, so this one
+// digest names the whole snapshot: the evidence a report cites.
+func (s *Snapshot) ManifestSHA256() string { return s.digest }
 
 // Records returns every record of the file for source and dataset, in file
 // order, or an error when the snapshot has no such file or it is damaged.

@@ -500,3 +500,32 @@ func TestSnapshotReadsEachFileOnce(t *testing.T) {
 		t.Errorf("records (-want +got):\n%s", diff)
 	}
 }
+
+// TestManifestSHA256: an opened snapshot names its manifest by the SHA-256
+// of the file's bytes, the digest a report cites as its evidence.
+func TestManifestSHA256(t *testing.T) {
+	dir := testSnapshot(t)
+	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.ManifestSHA256(), hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("ManifestSHA256 = %s, want %s", got, want)
+	}
+	// One byte more in the manifest (white space, same content) is another snapshot file.
+	if err := os.WriteFile(filepath.Join(dir, ManifestName), append(data, '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ManifestSHA256() == s.ManifestSHA256() {
+		t.Error("ManifestSHA256 did not change with the manifest's bytes")
+	}
+}

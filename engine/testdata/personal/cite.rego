@@ -1,0 +1,19 @@
+package personal.cite
+
+# Cites the personal data of each record, as a careless policy might, in its
+# messages and in details at every depth.
+deny contains {
+	"msg": sprintf("%s signed in from %s", [r.email, r.remoteip]),
+	"subject": r.user_id,
+	"record_id": r.id,
+	"email": r.email,
+	"notifications": {"token": r.token, "device": "FCM"},
+	"seen": [r.remoteip, "1.5.1"],
+	"adid": r.adid,
+} if {
+	some r in input.records
+}
+
+warn contains sprintf("warned %s", [r.email]) if {
+	some r in input.records
+}
