@@ -127,8 +127,10 @@ func (t *Text) writeCheck(b *bytes.Buffer, c engine.CheckResult, cols columns, b
 
 	t.writeFindings(b, c.Findings, func(f engine.Finding) string {
 		switch {
-		case f.WaivedBy != "":
+		case f.WaivedBy != "" && t.verbose:
 			return "waived by " + clean(f.WaivedBy) + ":"
+		case f.WaivedBy != "":
+			return "waived:" // the name is long; --verbose gives it
 		case f.Baseline == engine.BaselineNew:
 			return "new:"
 		}
