@@ -1,4 +1,5 @@
-// Package report turns engine Results into text, JSON or JUnit.
+// Package report turns engine Results into text, JSON or JUnit, and reads a
+// JSON report back as the baseline of a later run.
 package report
 
 import (

@@ -182,7 +182,8 @@ func (t *Text) status(s string) (string, *color.Color) {
 // writeFindings lists fs as columns "label  id  subject  record_id
 // message", the id only with Verbose, leaving out a column that is empty for
 // every finding shown. label gives a finding's label ("warn:", "new:"),
-// printed in the warning colour.
+// printed in the warning colour; the label of no finding in particular
+// leads the line that counts the findings not shown.
 func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label func(engine.Finding) string) {
 	shown := fs
 	if !t.verbose && len(fs) > shownFindings {
@@ -217,6 +218,10 @@ func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label func(en
 		b.WriteString(strings.TrimRight(line+clean(f.Message), " ") + "\n")
 	}
 	if hidden := len(fs) - len(shown); hidden > 0 {
+		// Hidden warnings are still said to be warnings.
+		if l := label(engine.Finding{}); l != "" {
+			lead = indent + t.warn.Sprint(l) + " "
+		}
 		b.WriteString(lead + t.faint.Sprintf("… and %d more (use --verbose)", hidden) + "\n")
 	}
 }
