@@ -24,6 +24,7 @@ func junitCases() map[string]*engine.Results {
 	dup := engine.CheckResult{Name: "dup", File: "main.hcl", Status: engine.StatusPass, Severity: "low"}
 	return map[string]*engine.Results{
 		"fixture": fixture(),
+		"triage":  triageFixture(),
 		"empty":   {AsOf: asOf},
 		"no file and duplicate names": {AsOf: asOf, Checks: []engine.CheckResult{
 			dup, dup, {Name: "dup (2)", File: "main.hcl", Status: engine.StatusFail, Severity: "high"},
