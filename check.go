@@ -15,6 +15,7 @@ import (
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/engine"
 	"github.com/gpaudit/gpaudit/fetch"
+	"github.com/gpaudit/gpaudit/regularfile"
 	"github.com/gpaudit/gpaudit/report"
 	"github.com/gpaudit/gpaudit/snapshot"
 )
@@ -33,11 +34,14 @@ type checkOptions struct {
 	asOf         string
 	verbose      bool
 	showPII      bool
+	baseline     string
+	noWaivers    bool
 
 	// Set by validate.
 	now      time.Time
 	failRank int // -1 for --fail-on none
 	outputs  []output
+	base     engine.Baseline // nil without --baseline
 }
 
 // output is one report destination: stdout when path is "".
@@ -57,7 +61,9 @@ func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
 	fs.StringArrayVar(&o.checks, "check", nil, "run only the check `NAME` (repeatable)")
 	fs.StringArrayVar(&o.tags, "tag", nil, "run only the checks tagged `TAG` (repeatable)")
 	fs.StringVar(&o.asOf, "as-of", "", "evaluation clock, `RFC3339` (default now)")
-	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every finding in the text report")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "list every finding in the text report, with ids")
+	fs.StringVar(&o.baseline, "baseline", "", "compare with `FILE`, the JSON report of an earlier run: only new findings fail the run")
+	fs.BoolVar(&o.noWaivers, "no-waivers", false, "ignore every waiver block: everything that fails is shown failing")
 	fs.BoolVar(&o.showPII, "show-pii", false, "print personal data (emails, IP addresses, tokens) in reports unmasked")
 	fs.StringVar(&o.saveSnapshot, "save-snapshot", "", "also write what was fetched as a snapshot in `DIR`")
 	o.fetchFlags.register(fs)
@@ -93,6 +99,11 @@ func (o *checkOptions) validate(fs *pflag.FlagSet, e *env) error {
 	}
 	if err := o.fetchFlags.check("check", fs); err != nil {
 		return err
+	}
+	if o.baseline != "" {
+		if o.base, err = readBaseline(o.baseline); err != nil {
+			return usageErrorf("check: --baseline %s: %v", o.baseline, err)
+		}
 	}
 	switch {
 	case o.snapshot != "" && o.sandbox != "":
@@ -138,10 +149,47 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 		return err
 	}
 	res.Inputs = evidence(dir, ld, snap)
+	if !o.noWaivers {
+		res.Waive(ld.cfg.Waivers)
+	}
+	if o.base != nil {
+		res.CompareBaseline(o.base)
+	}
+	warnExpired(res, e)
 	if err := writeReports(o.outputs, res, e); err != nil {
 		return err
 	}
 	return exitCode(resultCode(res, o.failRank))
+}
+
+// readBaseline reads the JSON report at path as a baseline.
+func readBaseline(path string) (engine.Baseline, error) {
+	f, _, err := regularfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return report.ReadBaseline(f)
+}
+
+// warnExpired tells stderr of each expired waiver: its findings count again,
+// and a nightly run that turns red should say why.
+func warnExpired(res *engine.Results, e *env) {
+	for _, w := range res.Waivers {
+		if w.Status != engine.WaiverExpired {
+			continue
+		}
+		what := "it names no finding of this run"
+		switch w.Matched {
+		case 0:
+		case 1:
+			what = "1 finding counts again"
+		default:
+			what = fmt.Sprintf("%d findings count again", w.Matched)
+		}
+		fmt.Fprintf(e.stderr, "gpaudit: warning: waiver %q of check %q expired at %s; %s\n",
+			w.Name, w.Check, w.Expires.UTC().Format(time.RFC3339), what)
+	}
 }
 
 // read loads the cohorts in need: from --snapshot, or over HTTP from the
@@ -275,14 +323,15 @@ func writable(path string) error {
 }
 
 // resultCode maps the results to SPEC's exit code: 3 when anything errored,
-// else 1 when a check at or above failRank failed, else 0.
+// else 1 when a check at or above failRank failed (under a baseline: with a
+// new finding that is not waived), else 0.
 func resultCode(res *engine.Results, failRank int) int {
 	code := exitOK
 	for _, c := range res.Checks {
-		switch c.Status {
-		case engine.StatusError:
+		switch {
+		case c.Status == engine.StatusError:
 			return exitRuntime
-		case engine.StatusFail:
+		case c.FailsRun(res.Baseline):
 			if failRank >= 0 && config.SeverityRank(c.Severity) >= failRank {
 				code = exitFailed
 			}

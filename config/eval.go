@@ -159,6 +159,8 @@ func (e *evaluator) checkRef(t hcl.Traversal) *hcl.Diagnostic {
 		return notAValue(t, "A source is not a value; a source reference belongs only in a cohort's source.")
 	case "cohort":
 		return notAValue(t, "A cohort is not a value; a cohort reference belongs only in a cohort's users and a check's cohort and with.")
+	case "check":
+		return notAValue(t, "A check is not a value; a check reference belongs only in a waiver's check.")
 	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,

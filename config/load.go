@@ -22,6 +22,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "source", LabelNames: []string{"kind", "name"}},
 		{Type: "cohort", LabelNames: []string{"name"}},
 		{Type: "check", LabelNames: []string{"name"}},
+		{Type: "waiver", LabelNames: []string{"name"}},
 	},
 }
 
@@ -68,6 +69,7 @@ func Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 		cfg.Sources = l.sourceBlocks(blocks["source"])
 		cfg.Cohorts = l.cohortBlocks(blocks["cohort"])
 		cfg.Checks = l.checkBlocks(blocks["check"])
+		cfg.Waivers = l.waiverBlocks(blocks["waiver"], cfg.Checks)
 		l.unusedLocals()
 	}
 	cfg.Files = l.parser.Files()

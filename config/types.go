@@ -6,6 +6,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -21,6 +23,7 @@ type Config struct {
 	Sources   []*Source   // declaration order
 	Cohorts   []*Cohort   // dependency order: a cohort used as users comes before its users
 	Checks    []*Check    // declaration order: files by name, blocks in file order
+	Waivers   []*Waiver   // declaration order, as Checks
 
 	files *fileLog // every file read; see FilesRead
 }
@@ -109,6 +112,24 @@ type Check struct {
 	// out in an object literal, so a diagnostic can point at the one wrong
 	// item rather than the whole object.
 	paramRanges map[string]itemRange
+}
+
+// Waiver accepts findings of one check for a while, with a reason and an
+// owner: the findings whose subject, record id or finding id it names.
+type Waiver struct {
+	Name  string
+	Check string // the name of a declared check
+	// Subjects, Records and Findings are player ids, record ids and finding
+	// ids; at least one of them is given, each id non-empty.
+	Subjects []string
+	Records  []string
+	Findings []string
+	Reason   string
+	Owner    string
+	// Expires is the last instant the waiver holds, in UTC: a date given
+	// alone ends at 23:59:59 of that day.
+	Expires   time.Time
+	DeclRange hcl.Range
 }
 
 // itemRange is where one item of an object literal is written.

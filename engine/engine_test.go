@@ -134,7 +134,7 @@ func TestRun(t *testing.T) {
 					}
 				}
 				r.Findings = []Finding{
-					{Message: "null ids", Details: map[string]any{}},
+					{Key: "null ids", Message: "null ids", Details: map[string]any{}},
 					{Message: "plain message", Details: map[string]any{}},
 					{Subject: "P1", Message: "no record id", Details: map[string]any{}},
 					{Subject: "P1", RecordID: "B1", Message: "block B1 is active", Details: details("1", "2025-12-01T00:00:00Z", "2026-03-01T00:00:00+09:00")},
@@ -150,8 +150,32 @@ func TestRun(t *testing.T) {
 			checks: []*config.Check{chk("c", "test.array", "blocks")},
 			want: func(c []*config.Check) []CheckResult {
 				r := res(c[0], StatusFail, 5, "")
-				r.Findings = []Finding{{Message: "first", Details: map[string]any{}}, {Message: "second", Details: map[string]any{}}}
+				r.Findings = []Finding{{Key: "1", Message: "first", Details: map[string]any{}}, {Key: "2", Message: "second", Details: map[string]any{}}}
 				return []CheckResult{r}
+			},
+		},
+		{
+			name: "two findings with one id are an error naming it; a key or a warning tells them apart",
+			checks: []*config.Check{
+				chk("same", "test.same_id", "blocks"),
+				chk("strings", "test.plain_strings", "blocks"),
+				withParams(chk("keyed", "test.same_id", "blocks"), map[string]any{"keyed": true}),
+			},
+			want: func(c []*config.Check) []CheckResult {
+				keyed := res(c[2], StatusFail, 5, "")
+				keyed.Findings = []Finding{
+					{Subject: "P1", RecordID: "B1", Message: "one", Details: map[string]any{}},
+					{Subject: "P1", RecordID: "B1", Key: "second", Message: "two", Details: map[string]any{}},
+				}
+				keyed.Warnings = []Finding{{Subject: "P1", RecordID: "B1", Message: "a warning about the same record", Details: map[string]any{}}}
+				const key = `; give each finding about one record a distinct "key"`
+				return []CheckResult{
+					res(c[0], StatusError, 5, `policy test.same_id: deny gives two findings with the id `+FindingID("same", "test.same_id", "P1", "B1", "")+
+						` (subject "P1", record_id "B1", key "")`+key),
+					res(c[1], StatusError, 5, `policy test.plain_strings: deny gives two findings with the id `+FindingID("strings", "test.plain_strings", "", "", "")+
+						` (subject "", record_id "", key "")`+key),
+					keyed,
+				}
 			},
 		},
 		{
@@ -176,10 +200,10 @@ func TestRun(t *testing.T) {
 					{Subject: "P3", RecordID: "B4", Message: "block B4 has no end", Details: map[string]any{}},
 				}
 				warns := res(c[0], StatusPass, 5, "")
-				warns.Warnings = warnings
+				warns.Warnings = slices.Clone(warnings)
 				denies := res(c[1], StatusFail, 5, "")
 				denies.Findings = []Finding{{Subject: "P2", RecordID: "B1", Message: "denied", Details: map[string]any{}}}
-				denies.Warnings = warnings
+				denies.Warnings = slices.Clone(warnings)
 				only := res(c[2], StatusPass, 5, "")
 				only.Warnings = []Finding{{Message: "only a warning", Details: map[string]any{}}}
 				return []CheckResult{warns, denies, only}
@@ -193,17 +217,19 @@ func TestRun(t *testing.T) {
 				chk("subject", "test.malformed.subject", "blocks"),
 				chk("shape", "test.malformed.shape", "blocks"),
 				chk("warn", "test.malformed.warn", "blocks"),
+				chk("key", "test.malformed.key", "blocks"),
 				chk("still_runs", "test.pass", "blocks"),
 			},
 			want: func(c []*config.Check) []CheckResult {
-				const shape = " is neither a string nor an object with a string msg (and string subject and record_id)"
+				const shape = " is neither a string nor an object with a string msg (and string subject, record_id and key)"
 				return []CheckResult{
 					res(c[0], StatusError, 5, "policy test.malformed.number: deny an element (a number)"+shape),
 					res(c[1], StatusError, 5, "policy test.malformed.nomsg: deny an element (an object with keys message, subject)"+shape),
 					res(c[2], StatusError, 5, "policy test.malformed.subject: deny an element (an object with keys msg, subject)"+shape),
 					res(c[3], StatusError, 5, "policy test.malformed.shape: deny is an object with keys msg, not a set or an array"),
 					res(c[4], StatusError, 5, "policy test.malformed.warn: warn an element (an array of 2)"+shape),
-					res(c[5], StatusPass, 5, ""),
+					res(c[5], StatusError, 5, "policy test.malformed.key: deny an element (an object with keys key, msg, subject)"+shape),
+					res(c[6], StatusPass, 5, ""),
 				}
 			},
 		},
@@ -371,12 +397,26 @@ func TestRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cohorts := testCohorts(t)
 			got := e.Run(context.Background(), tt.checks, cohorts, now, tt.selected)
-			want := &Results{AsOf: now, Cohorts: wantCohorts, Checks: tt.want(tt.checks)}
+			want := &Results{AsOf: now, Cohorts: wantCohorts, Checks: withIDs(tt.want(tt.checks))}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Run (-want +got):\n%s", diff)
 			}
 		})
 	}
+}
+
+// withIDs gives the findings of checks the ids FindingID gives them;
+// TestFindingID holds FindingID to fixed values.
+func withIDs(checks []CheckResult) []CheckResult {
+	for i := range checks {
+		c := &checks[i]
+		for _, fs := range [][]Finding{c.Findings, c.Warnings} {
+			for j := range fs {
+				fs[j].ID = FindingID(c.Name, c.Policy, fs[j].Subject, fs[j].RecordID, fs[j].Key)
+			}
+		}
+	}
+	return checks
 }
 
 // TestRunNoEmail makes sure no email value reaches a finding of the built-in
@@ -652,6 +692,7 @@ func TestPolicies(t *testing.T) {
 			Datasets:    []string{"memberblock"}, File: "testdata/policies/test/fail.rego",
 		},
 		user("test.join", "join.rego"),
+		user("test.malformed.key", "malformed_key.rego"),
 		user("test.malformed.nomsg", "malformed_nomsg.rego"),
 		user("test.malformed.number", "malformed.rego"),
 		user("test.malformed.shape", "malformed_shape.rego"),
@@ -665,8 +706,10 @@ func TestPolicies(t *testing.T) {
 		},
 		user("test.params_none", "params_none.rego"),
 		user("test.pass", "pass.rego"),
+		user("test.plain_strings", "plain_strings.rego"),
 		user("test.random", "random.rego"),
 		user("test.runtime", "runtime.rego"),
+		user("test.same_id", "same_id.rego"),
 		user("test.strict", "strict.rego"),
 		user("test.undefined", "undefined.rego"),
 		user("test.warn", "warn.rego"),

@@ -338,6 +338,12 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		return fail("%v", err)
 	}
 	cr.Findings, cr.Warnings = normalize(found.deny), normalize(found.warn)
+	if err := identify(&cr); err != nil {
+		// The findings cannot be told apart, so none can be waived or
+		// held against a baseline: the policy's answer is not used.
+		cr.Findings, cr.Warnings = []Finding{}, []Finding{}
+		return fail("%v", err)
+	}
 	cr.Status = StatusPass
 	if len(cr.Findings) > 0 {
 		cr.Status = StatusFail
@@ -456,7 +462,7 @@ func findings(bound any) ([]Finding, error) {
 	for _, el := range elems {
 		f, ok := finding(el)
 		if !ok {
-			return nil, fmt.Errorf("an element (%s) is neither a string nor an object with a string msg (and string subject and record_id)", show(el))
+			return nil, fmt.Errorf("an element (%s) is neither a string nor an object with a string msg (and string subject, record_id and key)", show(el))
 		}
 		out = append(out, f)
 	}
@@ -482,6 +488,10 @@ func finding(el any) (Finding, bool) {
 				}
 			case "record_id":
 				if f.RecordID, ok = optionalString(x); !ok {
+					return Finding{}, false
+				}
+			case "key":
+				if f.Key, ok = optionalString(x); !ok {
 					return Finding{}, false
 				}
 			default:
@@ -534,13 +544,15 @@ func sortFindings(fs []Finding) {
 }
 
 // compareFindings orders findings by subject, record id and message, then
-// by their details as JSON (keys sorted), so that no two different
-// findings tie and the order does not depend on how they were found.
+// by their key and their details as JSON (keys sorted), so that no two
+// different findings tie and the order does not depend on how they were
+// found.
 func compareFindings(a, b Finding) int {
 	if c := cmp.Or(
 		strings.Compare(a.Subject, b.Subject),
 		strings.Compare(a.RecordID, b.RecordID),
 		strings.Compare(a.Message, b.Message),
+		strings.Compare(a.Key, b.Key),
 	); c != 0 {
 		return c
 	}

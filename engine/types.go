@@ -23,6 +23,12 @@ type Results struct {
 	Inputs  Inputs
 	Cohorts []CohortResult
 	Checks  []CheckResult
+	// Waivers are the waivers Waive held the findings against, in
+	// declaration order; nil when none were given (or --no-waivers).
+	Waivers []WaiverResult
+	// Baseline is set once CompareBaseline has marked every finding new or
+	// existing: reports then give the new and resolved counts.
+	Baseline bool
 }
 
 // Inputs are the evidence of which configuration and data a report speaks
@@ -84,12 +90,24 @@ type CheckResult struct {
 	Error    string
 	Findings []Finding // from deny, sorted by subject, record id, message
 	Warnings []Finding // from warn, same order
+	// Resolved are the findings of the baseline that this check no longer
+	// reports; set by CompareBaseline for checks that ran (pass or fail).
+	Resolved []Resolved
 }
 
 // Finding is one element of a policy's deny or warn set.
 type Finding struct {
+	// ID is the finding's identity from run to run (see FindingID).
+	ID       string
 	Subject  string
 	RecordID string
-	Message  string
-	Details  map[string]any // every other key the policy returned; never nil
+	// Key tells apart several findings a policy makes about one record; it
+	// is part of the ID and is not kept in Details.
+	Key     string
+	Message string
+	Details map[string]any // every other key the policy returned; never nil
+	// WaivedBy names the active waiver that waives the finding, or is "".
+	WaivedBy string
+	// Baseline is BaselineNew or BaselineExisting under a baseline, else "".
+	Baseline string
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/gpaudit/gpaudit/engine"
 )
@@ -29,6 +30,7 @@ type jsonDoc struct {
 	Summary       jsonSummary  `json:"summary"`
 	Cohorts       []jsonCohort `json:"cohorts"`
 	Checks        []jsonCheck  `json:"checks"`
+	Waivers       []jsonWaiver `json:"waivers"`
 }
 
 type jsonTool struct {
@@ -59,6 +61,10 @@ type jsonSummary struct {
 	Skipped  int `json:"skipped"`
 	Findings int `json:"findings"`
 	Warnings int `json:"warnings"`
+	Waived   int `json:"waived"`
+	// New and Resolved are there only under a baseline.
+	New      *int `json:"new,omitempty"`
+	Resolved *int `json:"resolved,omitempty"`
 }
 
 type jsonCohort struct {
@@ -86,13 +92,37 @@ type jsonCheck struct {
 	Error    string        `json:"error"`
 	Findings []jsonFinding `json:"findings"`
 	Warnings []jsonFinding `json:"warnings"`
+	// Resolved is there only under a baseline.
+	Resolved *[]jsonResolved `json:"resolved,omitempty"`
 }
 
+// jsonFinding is a deny finding or a warning. Warnings are never waived
+// nor held against a baseline, so they have no waived_by or baseline; a
+// deny finding always has waived_by, and baseline under a baseline.
 type jsonFinding struct {
+	ID       string         `json:"id"`
 	Subject  string         `json:"subject"`
 	RecordID string         `json:"record_id"`
 	Message  string         `json:"message"`
 	Details  map[string]any `json:"details"`
+	WaivedBy *string        `json:"waived_by,omitempty"`
+	Baseline string         `json:"baseline,omitempty"`
+}
+
+type jsonResolved struct {
+	ID       string `json:"id"`
+	Subject  string `json:"subject"`
+	RecordID string `json:"record_id"`
+}
+
+type jsonWaiver struct {
+	Name    string `json:"name"`
+	Check   string `json:"check"`
+	Owner   string `json:"owner"`
+	Reason  string `json:"reason"`
+	Expires string `json:"expires"`
+	Status  string `json:"status"`
+	Matched int    `json:"matched"`
 }
 
 // Report writes r as one indented JSON document. Nothing is written if r
@@ -107,10 +137,14 @@ func (j *JSON) Report(w io.Writer, r *engine.Results) error {
 		Inputs:        jsonInputsOf(r.Inputs),
 		Summary: jsonSummary{
 			Checks: t.checks, Passed: t.passed, Failed: t.failed, Errors: t.errors,
-			Skipped: t.skipped, Findings: t.findings, Warnings: t.warnings,
+			Skipped: t.skipped, Findings: t.findings, Warnings: t.warnings, Waived: t.waived,
 		},
 		Cohorts: make([]jsonCohort, 0, len(r.Cohorts)),
 		Checks:  make([]jsonCheck, 0, len(r.Checks)),
+		Waivers: make([]jsonWaiver, 0, len(r.Waivers)),
+	}
+	if r.Baseline {
+		doc.Summary.New, doc.Summary.Resolved = &t.fresh, &t.resolved
 	}
 	if r.ShowsPII {
 		doc.PII = "shown"
@@ -127,10 +161,24 @@ func (j *JSON) Report(w io.Writer, r *engine.Results) error {
 		if tags == nil {
 			tags = []string{}
 		}
-		doc.Checks = append(doc.Checks, jsonCheck{
+		jc := jsonCheck{
 			Name: c.Name, Title: c.Title, Policy: c.Policy, Cohort: c.Cohort,
 			Severity: c.Severity, Tags: tags, Status: c.Status, Records: c.Records,
-			Error: c.Error, Findings: jsonFindings(c.Findings), Warnings: jsonFindings(c.Warnings),
+			Error: c.Error, Findings: jsonFindings(c.Findings, true), Warnings: jsonFindings(c.Warnings, false),
+		}
+		if r.Baseline {
+			resolved := make([]jsonResolved, 0, len(c.Resolved))
+			for _, p := range c.Resolved {
+				resolved = append(resolved, jsonResolved{ID: p.ID, Subject: p.Subject, RecordID: p.RecordID})
+			}
+			jc.Resolved = &resolved
+		}
+		doc.Checks = append(doc.Checks, jc)
+	}
+	for _, w := range r.Waivers {
+		doc.Waivers = append(doc.Waivers, jsonWaiver{
+			Name: w.Name, Check: w.Check, Owner: w.Owner, Reason: w.Reason,
+			Expires: w.Expires.UTC().Format(time.RFC3339), Status: w.Status, Matched: w.Matched,
 		})
 	}
 
@@ -148,14 +196,19 @@ func (j *JSON) Report(w io.Writer, r *engine.Results) error {
 	return nil
 }
 
-func jsonFindings(fs []engine.Finding) []jsonFinding {
+// jsonFindings converts deny findings (deny set) or warnings.
+func jsonFindings(fs []engine.Finding, deny bool) []jsonFinding {
 	out := make([]jsonFinding, 0, len(fs))
 	for _, f := range fs {
 		details := f.Details
 		if details == nil {
 			details = map[string]any{}
 		}
-		out = append(out, jsonFinding{Subject: f.Subject, RecordID: f.RecordID, Message: f.Message, Details: details})
+		jf := jsonFinding{ID: f.ID, Subject: f.Subject, RecordID: f.RecordID, Message: f.Message, Details: details}
+		if deny {
+			jf.WaivedBy, jf.Baseline = &f.WaivedBy, f.Baseline
+		}
+		out = append(out, jf)
 	}
 	return out
 }

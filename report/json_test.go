@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gpaudit/gpaudit/engine"
 )
 
@@ -41,10 +43,12 @@ func TestJSONDocument(t *testing.T) {
     "errors": 0,
     "skipped": 0,
     "findings": 0,
-    "warnings": 0
+    "warnings": 0,
+    "waived": 0
   },
   "cohorts": [],
-  "checks": []
+  "checks": [],
+  "waivers": []
 }
 `,
 		},
@@ -71,7 +75,8 @@ func TestJSONDocument(t *testing.T) {
     "errors": 0,
     "skipped": 0,
     "findings": 1,
-    "warnings": 0
+    "warnings": 0,
+    "waived": 0
   },
   "cohorts": [],
   "checks": [
@@ -87,15 +92,18 @@ func TestJSONDocument(t *testing.T) {
       "error": "",
       "findings": [
         {
+          "id": "",
           "subject": "",
           "record_id": "",
           "message": "<&>",
-          "details": {}
+          "details": {},
+          "waived_by": ""
         }
       ],
       "warnings": []
     }
-  ]
+  ],
+  "waivers": []
 }
 `,
 		},
@@ -144,10 +152,12 @@ func TestJSONDocument(t *testing.T) {
     "errors": 0,
     "skipped": 0,
     "findings": 0,
-    "warnings": 0
+    "warnings": 0,
+    "waived": 0
   },
   "cohorts": [],
-  "checks": []
+  "checks": [],
+  "waivers": []
 }
 `,
 		},
@@ -169,11 +179,61 @@ func TestJSONSummary(t *testing.T) {
 	if err := json.Unmarshal(render(t, NewJSON(Options{}), fixture()), &doc); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"checks": 4, "passed": 1, "failed": 1, "errors": 1, "skipped": 1, "findings": 7, "warnings": 3}
-	for k, v := range want {
-		if doc.Summary[k] != v {
-			t.Errorf("summary.%s = %d, want %d", k, doc.Summary[k], v)
-		}
+	want := map[string]int{"checks": 4, "passed": 1, "failed": 1, "errors": 1, "skipped": 1, "findings": 7, "warnings": 3, "waived": 0}
+	if diff := cmp.Diff(want, doc.Summary); diff != "" {
+		t.Errorf("summary without a baseline (-want +got):\n%s", diff)
+	}
+	doc.Summary = nil
+	if err := json.Unmarshal(render(t, NewJSON(Options{}), triageFixture()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]int{"checks": 4, "passed": 1, "failed": 1, "errors": 1, "skipped": 1, "findings": 7, "warnings": 3,
+		"waived": 2, "new": 5, "resolved": 2}
+	if diff := cmp.Diff(want, doc.Summary); diff != "" {
+		t.Errorf("summary with waivers and a baseline (-want +got):\n%s", diff)
+	}
+}
+
+// TestJSONTriageFields: baseline and resolved are there only under a
+// baseline; waived_by on every deny finding, never on a warning.
+func TestJSONTriageFields(t *testing.T) {
+	type finding map[string]any
+	var doc struct {
+		Checks []struct {
+			Findings []finding  `json:"findings"`
+			Warnings []finding  `json:"warnings"`
+			Resolved *[]finding `json:"resolved"`
+		} `json:"checks"`
+	}
+	for _, tt := range []struct {
+		name     string
+		r        *engine.Results
+		baseline bool
+	}{{"plain", fixture(), false}, {"triage", triageFixture(), true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc.Checks = nil
+			if err := json.Unmarshal(render(t, NewJSON(Options{}), tt.r), &doc); err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range doc.Checks {
+				if (c.Resolved != nil) != tt.baseline {
+					t.Errorf("check %d: resolved %v, want it only under a baseline", i, c.Resolved)
+				}
+				for _, f := range c.Findings {
+					if _, ok := f["waived_by"]; !ok {
+						t.Errorf("check %d: finding %v has no waived_by", i, f["id"])
+					}
+					if _, ok := f["baseline"]; ok != tt.baseline {
+						t.Errorf("check %d: finding %v baseline %v, want it only under a baseline", i, f["id"], f["baseline"])
+					}
+				}
+				for _, w := range c.Warnings {
+					if _, ok := w["waived_by"]; ok {
+						t.Errorf("check %d: warning %v has waived_by", i, w["id"])
+					}
+				}
+			}
+		})
 	}
 }
 

@@ -126,15 +126,20 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 		}
 		tc := junitCase{Name: c.Name, Classname: classname, Time: "0"}
 
+		var out []string // the case's <system-out>
 		switch c.Status {
 		case engine.StatusPass:
+			// Waived findings are listed, though they fail nothing.
+			for _, f := range c.Findings {
+				out = append(out, marked(f))
+			}
 		case engine.StatusFail:
 			lines := make([]string, len(c.Findings))
 			for k, f := range c.Findings {
-				lines[k] = findingLine(f)
+				lines[k] = marked(f)
 			}
 			tc.Failure = &junitOutcome{
-				Message: english.Plural(len(c.Findings), "finding"),
+				Message: failureMessage(c, r.Baseline),
 				Type:    c.Severity,
 				Text:    strings.Join(lines, "\n"),
 			}
@@ -145,13 +150,12 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 		default:
 			return fmt.Errorf("junit report: check %q has unknown status %q", c.Name, c.Status)
 		}
-		if len(c.Warnings) > 0 {
-			lines := make([]string, len(c.Warnings))
-			for k, f := range c.Warnings {
-				lines[k] = "warn: " + findingLine(f)
-			}
-			out := junitText(strings.Join(lines, "\n"))
-			tc.SystemOut = &out
+		for _, f := range c.Warnings {
+			out = append(out, "warn: "+findingLine(f))
+		}
+		if len(out) > 0 {
+			text := junitText(strings.Join(out, "\n"))
+			tc.SystemOut = &text
 		}
 
 		s, name := b.add(c.File, tc)
@@ -163,6 +167,32 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 	}
 
 	return writeJUnit(w, b.done())
+}
+
+// failureMessage is a failing check's "N findings", saying how many of them
+// are waived and, under a baseline, new.
+func failureMessage(c engine.CheckResult, baseline bool) string {
+	msg := english.Plural(len(c.Findings), "finding")
+	if waived := len(c.Findings) - c.Counting(); waived > 0 {
+		msg += fmt.Sprintf(", %d waived", waived)
+	}
+	if baseline {
+		msg += fmt.Sprintf(", %d new", fresh(c))
+	}
+	return msg
+}
+
+// marked is findingLine with what a waiver or a baseline says of the
+// finding: "(waived by NAME)", "(new)".
+func marked(f engine.Finding) string {
+	line := findingLine(f)
+	if f.WaivedBy != "" {
+		line += " (waived by " + clean(f.WaivedBy) + ")"
+	}
+	if f.Baseline == engine.BaselineNew {
+		line += " (new)"
+	}
+	return line
 }
 
 // junitBuilder builds the document both JUnit reports share, check results

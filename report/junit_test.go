@@ -24,6 +24,7 @@ func junitCases() map[string]*engine.Results {
 	dup := engine.CheckResult{Name: "dup", File: "main.hcl", Status: engine.StatusPass, Severity: "low"}
 	return map[string]*engine.Results{
 		"fixture": fixture(),
+		"triage":  triageFixture(),
 		"empty":   {AsOf: asOf},
 		"no file and duplicate names": {AsOf: asOf, Checks: []engine.CheckResult{
 			dup, dup, {Name: "dup (2)", File: "main.hcl", Status: engine.StatusFail, Severity: "high"},
@@ -136,7 +137,8 @@ func TestJUnitStructure(t *testing.T) {
 	if len(lines) != 7 {
 		t.Errorf("failure text has %d lines, want one per finding (7):\n%s", len(lines), fail.Failure.Text)
 	}
-	if want := `0a1b2c3d-0002 TWVtYmVyQmxvY2s6Mg==: reason <script>alert("x")</script> & 'quoted'`; lines[1] != want {
+	if want := engine.FindingID("manual_block_max_days", "gamepot.blocks.max_duration", "0a1b2c3d-0002", "TWVtYmVyQmxvY2s6Mg==", "") +
+		` 0a1b2c3d-0002 TWVtYmVyQmxvY2s6Mg==: reason <script>alert("x")</script> & 'quoted'`; lines[1] != want {
 		t.Errorf("failure line 2 = %q, want %q", lines[1], want)
 	}
 	if got := chat.Cases[0].Error; got == nil || !strings.HasPrefix(got.Message, "cohort blocked_in_chat") {
@@ -145,7 +147,10 @@ func TestJUnitStructure(t *testing.T) {
 	if chat.Cases[1].Skipped == nil {
 		t.Error("skipped check has no <skipped>")
 	}
-	if got, want := main.Cases[1].SystemOut, "warn: cohort is smaller than expected\nwarn: 0a1b2c3d-0009 TGlua2luZzo5: linked <today> & unverified"; got != want {
+	warns := main.Cases[1]
+	if got, want := warns.SystemOut, "warn: "+engine.FindingID("google_link_unique", "gamepot.linkings.unique_provider", "", "", "")+
+		": cohort is smaller than expected\nwarn: "+engine.FindingID("google_link_unique", "gamepot.linkings.unique_provider", "0a1b2c3d-0009", "TGlua2luZzo5", "")+
+		" 0a1b2c3d-0009 TGlua2luZzo5: linked <today> & unverified"; got != want {
 		t.Errorf("passing check's system-out = %q, want %q", got, want)
 	}
 	var props []string

@@ -1,4 +1,5 @@
-// Package report turns engine Results into text, JSON or JUnit.
+// Package report turns engine Results into text, JSON or JUnit, and reads a
+// JSON report back as the baseline of a later run.
 package report
 
 import (
@@ -90,6 +91,9 @@ func New(format string, opts Options) (Reporter, error) {
 type tally struct {
 	checks, passed, failed, errors, skipped int
 	findings, warnings                      int
+	// waived counts the findings that active waivers waive; fresh and
+	// resolved the new findings and the resolved ones under a baseline.
+	waived, fresh, resolved int
 }
 
 func count(r *engine.Results) tally {
@@ -108,8 +112,22 @@ func count(r *engine.Results) tally {
 		}
 		t.findings += len(c.Findings)
 		t.warnings += len(c.Warnings)
+		t.waived += len(c.Findings) - c.Counting()
+		t.fresh += fresh(c)
+		t.resolved += len(c.Resolved)
 	}
 	return t
+}
+
+// fresh counts the findings of c that are new against a baseline.
+func fresh(c engine.CheckResult) int {
+	n := 0
+	for _, f := range c.Findings {
+		if f.Baseline == engine.BaselineNew {
+			n++
+		}
+	}
+	return n
 }
 
 // formatAsOf renders the evaluation clock the same way in every format: UTC,
@@ -118,10 +136,13 @@ func formatAsOf(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// findingLine is a finding on one line, "subject record_id: message", for
-// formats that list findings as plain text.
+// findingLine is a finding on one line, "id subject record_id: message",
+// for formats that list findings as plain text.
 func findingLine(f engine.Finding) string {
 	var who []string
+	if f.ID != "" {
+		who = append(who, f.ID)
+	}
 	if f.Subject != "" {
 		who = append(who, clean(f.Subject))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/engine"
 )
 
@@ -65,7 +66,7 @@ func fixture() *engine.Results {
 		{Subject: "0a1b2c3d-0006", RecordID: "TWVtYmVyQmxvY2s6Ng==", Message: "manual block active for 33 days (max 30)", Details: map[string]any{"days": 33}},
 		{Subject: "0a1b2c3d-0007", RecordID: "", Message: "manual block active for 61 days (max 30)", Details: map[string]any{"nested": map[string]any{"z": true, "a": nil, "m": []any{json.Number("1"), "two"}}}},
 	}
-	return &engine.Results{
+	return withIDs(&engine.Results{
 		AsOf: asOf,
 		Inputs: engine.Inputs{
 			Config: []engine.InputFile{
@@ -105,6 +106,65 @@ func fixture() *engine.Results {
 				Policy: "chat.members.stale", Cohort: "blocked_in_chat", Severity: "info",
 				File: "examples/quickstart/chat.hcl", Status: engine.StatusSkip},
 		},
+	})
+}
+
+// withIDs gives every finding and warning of r its id, as the engine does.
+func withIDs(r *engine.Results) *engine.Results {
+	for i := range r.Checks {
+		c := &r.Checks[i]
+		for _, fs := range [][]engine.Finding{c.Findings, c.Warnings} {
+			for j := range fs {
+				fs[j].ID = engine.FindingID(c.Name, c.Policy, fs[j].Subject, fs[j].RecordID, fs[j].Key)
+			}
+		}
+	}
+	return r
+}
+
+// triageFixture is fixture with waivers (active, expired and unused) and a
+// baseline applied by the engine: findings waived, new and existing, and
+// resolved ones.
+func triageFixture() *engine.Results {
+	r := fixture()
+	blocks := r.Checks[0].Findings
+	r.Waive([]*config.Waiver{
+		{Name: "legal_hold", Check: "manual_block_max_days", Subjects: []string{"0a1b2c3d-0001"}, Findings: []string{blocks[2].ID},
+			Reason: "Legal hold LH-2026-114: the blocks stay until the case closes.", Owner: "trust-safety@example.com",
+			Expires: time.Date(2027, 1, 31, 23, 59, 59, 0, time.UTC)},
+		{Name: "old_exception", Check: "manual_block_max_days", Records: []string{blocks[3].RecordID},
+			Reason: "Until the appeal was decided.", Owner: "appeals@example.com",
+			Expires: time.Date(2026, 10, 31, 23, 59, 59, 0, time.UTC)},
+		{Name: "stale", Check: "google_link_unique", Subjects: []string{"0a1b2c3d-0009"},
+			Reason: "Warnings are never waived.", Owner: "links@example.com",
+			Expires: time.Date(2027, 6, 30, 23, 59, 59, 0, time.UTC)},
+	})
+	r.CompareBaseline(engine.Baseline{
+		"manual_block_max_days": {
+			{ID: blocks[0].ID, Subject: blocks[0].Subject, RecordID: blocks[0].RecordID},
+			{ID: blocks[4].ID, Subject: blocks[4].Subject, RecordID: blocks[4].RecordID},
+			{ID: "f-0123456789abcdef", Subject: "0a1b2c3d-0000", RecordID: "TWVtYmVyQmxvY2s6MA=="},
+		},
+		"google_link_unique": {{ID: "f-fedcba9876543210", Subject: "0a1b2c3d-0010"}},
+	})
+	return r
+}
+
+// TestTriageGolden renders triageFixture in every format.
+func TestTriageGolden(t *testing.T) {
+	tests := []struct {
+		file string
+		rep  Reporter
+	}{
+		{"triage.json.golden", NewJSON(Options{Version: "0.1.0"})},
+		{"triage.junit.golden", NewJUnit()},
+		{"triage.text.golden", NewText(Options{})},
+		{"triage_verbose.text.golden", NewText(Options{Verbose: true})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			golden(t, tt.file, render(t, tt.rep, triageFixture()))
+		})
 	}
 }
 
@@ -176,10 +236,12 @@ func TestDeterministic(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				first := render(t, a, fixture())
-				for range 5 {
-					if again := render(t, b, fixture()); !bytes.Equal(first, again) {
-						t.Fatalf("two renders differ:\n%s\n---\n%s", first, again)
+				for _, results := range []func() *engine.Results{fixture, triageFixture} {
+					first := render(t, a, results())
+					for range 5 {
+						if again := render(t, b, results()); !bytes.Equal(first, again) {
+							t.Fatalf("two renders differ:\n%s\n---\n%s", first, again)
+						}
 					}
 				}
 			})

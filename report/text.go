@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fatih/color"
@@ -56,16 +57,18 @@ func NewText(opts Options) *Text {
 func (t *Text) Report(w io.Writer, r *engine.Results) error {
 	var b bytes.Buffer
 
-	var nameW, sevW, countW int
+	var cols columns
 	for _, c := range r.Checks {
-		nameW = max(nameW, width(clean(c.Name)))
-		sevW = max(sevW, width(clean(c.Severity)))
-		countW = max(countW, len(strconv.Itoa(c.Records)))
+		cols.name = max(cols.name, width(clean(c.Name)))
+		cols.severity = max(cols.severity, width(clean(c.Severity)))
+		cols.count = max(cols.count, len(strconv.Itoa(c.Records)))
+		cols.triage = max(cols.triage, width(triage(c, r.Baseline)))
 	}
 	for _, c := range r.Checks {
-		t.writeCheck(&b, c, nameW, sevW, countW)
+		t.writeCheck(&b, c, cols, r.Baseline)
 	}
 	t.writeCohorts(&b, r.Cohorts)
+	t.writeWaivers(&b, r.Waivers)
 
 	if b.Len() > 0 {
 		b.WriteByte('\n')
@@ -78,25 +81,73 @@ func (t *Text) Report(w io.Writer, r *engine.Results) error {
 	return nil
 }
 
-func (t *Text) writeCheck(b *bytes.Buffer, c engine.CheckResult, nameW, sevW, countW int) {
+// columns are the widths of the columns of the check lines.
+type columns struct {
+	name, severity, count, triage int
+}
+
+// triage is what waivers and a baseline say of a check on its line:
+// "2 new, 1 resolved, 3 waived"; "" when they say nothing. A check that
+// was skipped or errored has nothing new against a baseline: it found
+// nothing.
+func triage(c engine.CheckResult, baseline bool) string {
+	var parts []string
+	if baseline && (c.Status == engine.StatusPass || c.Status == engine.StatusFail) {
+		parts = append(parts, fmt.Sprintf("%d new", fresh(c)))
+		if len(c.Resolved) > 0 {
+			parts = append(parts, fmt.Sprintf("%d resolved", len(c.Resolved)))
+		}
+	}
+	if waived := len(c.Findings) - c.Counting(); waived > 0 {
+		parts = append(parts, fmt.Sprintf("%d waived", waived))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (t *Text) writeCheck(b *bytes.Buffer, c engine.CheckResult, cols columns, baseline bool) {
 	word, paint := t.status(c.Status)
 	records := ""
 	if c.Status != engine.StatusSkip {
-		records = fmt.Sprintf("%*d %s", countW, c.Records, "records")
+		records = fmt.Sprintf("%*d %s", cols.count, c.Records, "records")
 		if c.Records == 1 {
-			records = fmt.Sprintf("%*d %s", countW, c.Records, "record")
+			records = fmt.Sprintf("%*d %s", cols.count, c.Records, "record")
 		}
 	}
 	title := c.Title
 	if title == c.Name {
 		title = "" // a check without its own title would only repeat its name
 	}
-	rest := pad(clean(c.Name), nameW) + "  " + pad(clean(c.Severity), sevW) + "  " +
-		pad(records, countW+len(" records")) + "  " + clean(title)
+	rest := pad(clean(c.Name), cols.name) + "  " + pad(clean(c.Severity), cols.severity) + "  " +
+		pad(records, cols.count+len(" records")) + "  "
+	if cols.triage > 0 {
+		rest += pad(triage(c, baseline), cols.triage) + "  "
+	}
+	rest += clean(title)
 	b.WriteString(paint.Sprint(word) + pad("", max(2, len(indent)-width(word))) + strings.TrimRight(rest, " ") + "\n")
 
-	t.writeFindings(b, c.Findings, "")
-	t.writeFindings(b, c.Warnings, t.warn.Sprint("warn:")+" ")
+	t.writeFindings(b, c.Findings, func(f engine.Finding) string {
+		switch {
+		case f.WaivedBy != "" && t.verbose:
+			return "waived by " + clean(f.WaivedBy) + ":"
+		case f.WaivedBy != "":
+			return "waived:" // the name is long; --verbose gives it
+		case f.Baseline == engine.BaselineNew:
+			return "new:"
+		}
+		return ""
+	})
+	t.writeFindings(b, c.Warnings, func(engine.Finding) string { return "warn:" })
+	if t.verbose {
+		for _, p := range c.Resolved {
+			line := indent + t.faint.Sprint("resolved:") + " " + p.ID
+			for _, s := range []string{p.Subject, p.RecordID} {
+				if s != "" {
+					line += "  " + clean(s)
+				}
+			}
+			b.WriteString(line + "\n")
+		}
+	}
 
 	if c.Error != "" {
 		label := ""
@@ -128,20 +179,36 @@ func (t *Text) status(s string) (string, *color.Color) {
 	return strings.ToUpper(clean(s)), t.plain
 }
 
-// writeFindings lists fs as columns "subject  record_id  message", leaving out
-// a column that is empty for every finding shown.
-func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label string) {
+// writeFindings lists fs as columns "label  id  subject  record_id
+// message", the id only with Verbose, leaving out a column that is empty for
+// every finding shown. label gives a finding's label ("warn:", "new:"),
+// printed in the warning colour; the label of no finding in particular
+// leads the line that counts the findings not shown.
+func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label func(engine.Finding) string) {
 	shown := fs
 	if !t.verbose && len(fs) > shownFindings {
 		shown = fs[:shownFindings]
 	}
-	var subjW, recW int
+	var labelW, subjW, recW int
 	for _, f := range shown {
+		labelW = max(labelW, width(label(f)))
 		subjW = max(subjW, width(clean(f.Subject)))
 		recW = max(recW, width(clean(f.RecordID)))
 	}
+	lead := indent
 	for _, f := range shown {
-		line := indent + label
+		line := indent
+		if labelW > 0 {
+			l := label(f)
+			if l != "" {
+				l = t.warn.Sprint(l)
+			}
+			line += l + pad("", labelW-width(label(f))) + " "
+			lead = indent + pad("", labelW+1)
+		}
+		if t.verbose {
+			line += f.ID + "  "
+		}
 		if subjW > 0 {
 			line += pad(english.OrDash(clean(f.Subject)), subjW) + "  "
 		}
@@ -151,7 +218,11 @@ func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label string)
 		b.WriteString(strings.TrimRight(line+clean(f.Message), " ") + "\n")
 	}
 	if hidden := len(fs) - len(shown); hidden > 0 {
-		b.WriteString(indent + label + t.faint.Sprintf("… and %d more (use --verbose)", hidden) + "\n")
+		// Hidden warnings are still said to be warnings.
+		if l := label(engine.Finding{}); l != "" {
+			lead = indent + t.warn.Sprint(l) + " "
+		}
+		b.WriteString(lead + t.faint.Sprintf("… and %d more (use --verbose)", hidden) + "\n")
 	}
 }
 
@@ -178,6 +249,39 @@ func (t *Text) writeCohorts(b *bytes.Buffer, cohorts []engine.CohortResult) {
 	}
 }
 
+// writeWaivers lists the waivers with what they did: a stale or expired
+// one is as worth a look as an active one.
+func (t *Text) writeWaivers(b *bytes.Buffer, waivers []engine.WaiverResult) {
+	if len(waivers) == 0 {
+		return
+	}
+	var statusW, nameW, checkW, matchedW int
+	for _, w := range waivers {
+		statusW = max(statusW, width(w.Status))
+		nameW = max(nameW, width(clean(w.Name)))
+		checkW = max(checkW, width(clean(w.Check)))
+		matchedW = max(matchedW, width(english.Plural(w.Matched, "finding")))
+	}
+	b.WriteString("\nWaivers:\n")
+	for _, w := range waivers {
+		paint := t.pass
+		switch w.Status {
+		case engine.WaiverExpired:
+			paint = t.warn
+		case engine.WaiverUnused:
+			paint = t.faint
+		}
+		line := "  " + paint.Sprint(w.Status) + pad("", statusW-width(w.Status)) + "  " +
+			pad(clean(w.Name), nameW) + "  " + pad(clean(w.Check), checkW) + "  " +
+			pad(english.Plural(w.Matched, "finding"), matchedW) + "  expires " + w.Expires.UTC().Format(time.RFC3339) +
+			"  " + clean(w.Owner)
+		b.WriteString(line + "\n")
+		if t.verbose {
+			b.WriteString("    " + t.faint.Sprint(clean(w.Reason)) + "\n")
+		}
+	}
+}
+
 func (t *Text) writeSummary(b *bytes.Buffer, r *engine.Results) {
 	n := count(r)
 	failed := fmt.Sprintf("%d failed", n.failed)
@@ -188,9 +292,17 @@ func (t *Text) writeSummary(b *bytes.Buffer, r *engine.Results) {
 	if n.errors > 0 {
 		errs = t.errc.Sprint(errs)
 	}
-	fmt.Fprintf(b, "%s: %d passed, %s, %s, %d skipped; %s, %s (as of %s)\n",
+	findings := english.Plural(n.findings, "finding")
+	if len(r.Waivers) > 0 {
+		findings += fmt.Sprintf(" (%d waived)", n.waived)
+	}
+	against := ""
+	if r.Baseline {
+		against = fmt.Sprintf("; %d new, %d resolved", n.fresh, n.resolved)
+	}
+	fmt.Fprintf(b, "%s: %d passed, %s, %s, %d skipped; %s, %s%s (as of %s)\n",
 		english.Plural(n.checks, "check"), n.passed, failed, errs, n.skipped,
-		english.Plural(n.findings, "finding"), english.Plural(n.warnings, "warning"), formatAsOf(r.AsOf))
+		findings, english.Plural(n.warnings, "warning"), against, formatAsOf(r.AsOf))
 }
 
 // width approximates a string's width on screen by its rune count.

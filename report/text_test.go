@@ -59,6 +59,21 @@ func TestTextLines(t *testing.T) {
 			want: "0 checks: 0 passed, 0 failed, 0 errors, 0 skipped; 0 findings, 0 warnings (as of 2026-11-22T00:00:00Z)\n",
 		},
 		{
+			name: "hidden warnings are still warnings; hidden labelled findings line up",
+			in: &engine.Results{AsOf: asOf, Baseline: true, Checks: []engine.CheckResult{{
+				Name: "c", Severity: "low", Status: engine.StatusFail, Records: 1, Resolved: []engine.Resolved{},
+				Findings: []engine.Finding{
+					{Message: "1", Baseline: "new", Key: "1"}, {Message: "2", Baseline: "existing", Key: "2"}, {Message: "3", Baseline: "new", Key: "3"},
+					{Message: "4", Key: "4"}, {Message: "5", Key: "5"}, {Message: "6", Key: "6"},
+				},
+				Warnings: []engine.Finding{{Message: "w1"}, {Message: "w2"}, {Message: "w3"}, {Message: "w4"}, {Message: "w5"}, {Message: "w6"}},
+			}}},
+			want: "FAIL   c  low  1 record   2 new\n" +
+				"       new: 1\n            2\n       new: 3\n            4\n            5\n            … and 1 more (use --verbose)\n" +
+				"       warn: w1\n       warn: w2\n       warn: w3\n       warn: w4\n       warn: w5\n       warn: … and 1 more (use --verbose)\n" +
+				"\n1 check: 0 passed, 1 failed, 0 errors, 0 skipped; 6 findings, 6 warnings; 2 new, 0 resolved (as of 2026-11-22T00:00:00Z)\n",
+		},
+		{
 			name: "exactly five findings need no more line",
 			in: &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{{
 				Name: "c", Severity: "low", Status: engine.StatusFail, Records: 1,

@@ -7,6 +7,14 @@
 #
 # The snapshot was taken with:
 #   gpaudit fetch --out examples/compliance-review/snapshot examples/compliance-review
+#
+# review-2026-11-22.json is that command's report, kept as evidence beside the
+# snapshot; waivers.hcl holds the findings the review accepted, each with an
+# owner and an expiry. The next review holds its findings against this one:
+# only those that are new since fail it, and those gone are listed resolved.
+#   gpaudit check --snapshot examples/compliance-review/snapshot \
+#     --as-of 2026-11-22T00:00:00Z --baseline examples/compliance-review/review-2026-11-22.json \
+#     examples/compliance-review
 
 variable "max_manual_days" {
   type        = number

@@ -4,6 +4,11 @@
 #
 # Try it against the sandbox with the quick start's data:
 #   gpaudit check --sandbox examples/quickstart/snapshot examples/nightly-ci
+#
+# Each night's JSON report is the next night's baseline, so the build fails
+# only on findings that are new since (github-actions.yml, gitlab-ci.yml):
+#   gpaudit check --fail-on high --out json=gpaudit.json examples/nightly-ci
+#   gpaudit check --fail-on high --baseline gpaudit.json --out json=tonight.json examples/nightly-ci
 
 source "gamepot" "main" {
   project_id = env("GAMEPOT_PROJECT_ID")

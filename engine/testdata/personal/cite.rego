@@ -14,6 +14,6 @@ deny contains {
 	some r in input.records
 }
 
-warn contains sprintf("warned %s", [r.email]) if {
+warn contains {"msg": sprintf("warned %s", [r.email]), "record_id": r.id} if {
 	some r in input.records
 }

@@ -11,8 +11,10 @@
 #   not blank, default or not: a record that lacks some gets one finding
 #   listing them all, sorted (missing_languages). A languages param that is
 #   not a list of strings gives one finding for the whole check (subject
-#   and record_id empty) instead of passing unchecked. Findings never hold
-#   the reason text, which may name a player.
+#   and record_id empty) instead of passing unchecked. The three kinds of
+#   finding have the keys default, languages and param, so that the two a
+#   record may get have ids of their own. Findings never hold the reason
+#   text, which may name a player.
 # custom:
 #   per_record: true
 #   datasets:
@@ -42,6 +44,7 @@ deny contains finding if {
 		"msg": sprintf("block has no default reason: %s", [problem]),
 		"subject": text(object.get(record, "member_id", null)),
 		"record_id": text(object.get(record, "id", null)),
+		"key": "default",
 		"problem": problem,
 	}
 }
@@ -63,6 +66,7 @@ deny contains finding if {
 		"msg": sprintf("block has no reason in %s", [concat(", ", missing)]),
 		"subject": text(object.get(record, "member_id", null)),
 		"record_id": text(object.get(record, "id", null)),
+		"key": "languages",
 		"problem": "missing languages",
 		"missing_languages": missing,
 	}
@@ -74,6 +78,7 @@ deny contains finding if {
 		"msg": sprintf("param languages must be a list of language codes (strings), not %s", [param_type("languages")]),
 		"subject": "",
 		"record_id": "",
+		"key": "param",
 		"problem": "bad param",
 		"param": "languages",
 	}

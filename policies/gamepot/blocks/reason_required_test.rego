@@ -37,6 +37,7 @@ no_default(problem) := {
 	"msg": sprintf("block has no default reason: %s", [problem]),
 	"subject": "P1",
 	"record_id": "B1",
+	"key": "default",
 	"problem": problem,
 }
 
@@ -44,6 +45,7 @@ missing(langs) := {
 	"msg": sprintf("block has no reason in %s", [concat(", ", langs)]),
 	"subject": "P1",
 	"record_id": "B1",
+	"key": "languages",
 	"problem": "missing languages",
 	"missing_languages": langs,
 }
@@ -146,12 +148,19 @@ test_bad_languages_param_is_a_finding if {
 			"msg": sprintf("param languages must be a list of language codes (strings), not %s", [type_name(value)]),
 			"subject": "",
 			"record_id": "",
+			"key": "param",
 			"problem": "bad param",
 			"param": "languages",
 		}}
 	}
 	some finding in deny_with([block({})], {})
 	finding.msg == "param languages must be a list of language codes (strings), not missing"
+}
+
+test_two_findings_about_one_record_have_distinct_keys if {
+	findings := deny_with([block({"messageMulti": []})], {"languages": ["en"]})
+	count(findings) == 2
+	{[f.subject, f.record_id, f.key] | some f in findings} == {["P1", "B1", "default"], ["P1", "B1", "languages"]}
 }
 
 test_bad_languages_param_still_checks_the_default if {

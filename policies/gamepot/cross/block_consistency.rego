@@ -30,8 +30,10 @@
 #   unreadable blocks is not blocked while the other one is (a plain
 #   disagreement): gpaudit never passes what it could not evaluate. An active
 #   or unreadable block whose member_id is missing, empty or not a string
-#   cannot be compared and is a finding of its own, record_id its id. Details
-#   list the active and unreadable block ids of each side, sorted.
+#   cannot be compared and is a finding of its own, record_id its id and key
+#   its dataset and window ("memberblock active"), since one block id may
+#   be in both sides. Details list the active and unreadable block ids of
+#   each side, sorted.
 # custom:
 #   datasets:
 #     - memberblock
@@ -83,6 +85,7 @@ deny contains finding if {
 		"msg": sprintf("%s block that is %s has no member_id, so it cannot be compared", [side, wording[state]]),
 		"subject": "",
 		"record_id": id,
+		"key": sprintf("%s %s", [side, state]),
 		"problem": "no member_id",
 		"dataset": side,
 		"window": state,

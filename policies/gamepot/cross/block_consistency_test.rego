@@ -217,6 +217,7 @@ test_block_without_member_id_is_denied if {
 		"msg": "memberblock block that is active now has no member_id, so it cannot be compared",
 		"subject": "",
 		"record_id": "B1",
+		"key": "memberblock active",
 		"problem": "no member_id",
 		"dataset": "memberblock",
 		"window": "active",
@@ -225,11 +226,17 @@ test_block_without_member_id_is_denied if {
 		"msg": "user_block block that is possibly active (unreadable window) has no member_id, so it cannot be compared",
 		"subject": "",
 		"record_id": "B1",
+		"key": "user_block unreadable",
 		"problem": "no member_id",
 		"dataset": "user_block",
 		"window": "unreadable",
 	}}
 	problems([block({"member_id": 42})], [block({"member_id": null, "id": "B2"})]) == {["", "B1", "no member_id"], ["", "B2", "no member_id"]}
+}
+
+test_one_block_id_without_member_id_in_both_sides_gives_two_keys if {
+	findings := deny([object.remove(block({}), ["member_id"])], [object.remove(block({"startedAt": null}), ["member_id"])])
+	{[f.record_id, f.key] | some f in findings} == {["B1", "memberblock active"], ["B1", "user_block unreadable"]}
 }
 
 test_inactive_block_without_member_id_is_allowed if {

@@ -5,7 +5,8 @@
 #   as deleted) are counted per player (user_id) and provider. A player
 #   violates when they have more than max live links of one provider; exactly
 #   max is allowed. There is one finding per player and provider, with the
-#   player as subject and record_id "", naming the provider, count, max and
+#   player as subject, record_id "" and the provider as key (a player may
+#   have too many links of several providers), naming the provider, count, max and
 #   link_ids (the ids of those links, sorted; "" for a link without a string
 #   id). user_id and provider are compared exactly, case and white space
 #   included. Links whose user_id is missing, null or not a string are
@@ -52,6 +53,7 @@ deny contains finding if {
 		"msg": sprintf("player has %d live %s linkings, more than the maximum of %v", [count(links), provider, limit]),
 		"subject": player,
 		"record_id": "",
+		"key": provider,
 		"provider": provider,
 		"count": count(links),
 		"max": limit,

@@ -48,6 +48,7 @@ test_two_linkings_of_one_provider_are_denied if {
 		"msg": "player has 2 live google linkings, more than the maximum of 1",
 		"subject": "P1",
 		"record_id": "",
+		"key": "google",
 		"provider": "google",
 		"count": 2,
 		"max": 1,
@@ -75,6 +76,9 @@ test_one_finding_per_player_and_provider if {
 		linking({"id": "L4", "provider": "apple"}),
 		linking({"id": "L9", "user_id": "P3"}),
 	]
+	every f in deny(records) {
+		f.key == f.provider
+	}
 	{[f.subject, f.provider, f.count, f.link_ids] | some f in deny(records)} == {
 		["P1", "google", 2, ["L1", "L2"]],
 		["P1", "apple", 2, ["L3", "L4"]],
@@ -150,6 +154,7 @@ test_linkings_without_a_string_user_id_are_one_unknown_player if {
 		"msg": "player has 4 live google linkings, more than the maximum of 1",
 		"subject": "",
 		"record_id": "",
+		"key": "google",
 		"provider": "google",
 		"count": 4,
 		"max": 1,

@@ -15,7 +15,11 @@ deny contains {
 }
 
 # A warning per linking too: warnings are findings of their own.
-warn contains sprintf("linking %s of %s", [r.id, r.email]) if {
+warn contains {
+	"msg": sprintf("linking %s of %s", [r.id, r.email]),
+	"subject": r.user_id,
+	"record_id": r.id,
+} if {
 	some r in input.records
 	is_string(r.email)
 	trim_space(r.email) != ""

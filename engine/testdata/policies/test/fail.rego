@@ -23,6 +23,7 @@ deny contains finding if {
 	}
 }
 
-deny contains {"msg": "no record id", "subject": "P1"}
+deny contains {"msg": "no record id", "subject": "P1", "key": null}
 
-deny contains {"msg": "null ids", "subject": null, "record_id": null}
+# Without a key it would have the id of "plain message".
+deny contains {"msg": "null ids", "subject": null, "record_id": null, "key": "null ids"}
