@@ -64,3 +64,55 @@ func BenchmarkSnapshotLoad100k(b *testing.B) {
 		}
 	}
 }
+
+// benchLines writes a snapshot of 100,000 linkings and gives its folder and
+// the lines of its data file, as CohortLines serves them.
+func benchLines(b *testing.B) (string, []string) {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "snap")
+	files := []File{{Source: "gamepot.main", Dataset: "linkings", Filters: []map[string]any{{}}, Records: benchLinkings(100_000)}}
+	if err := Write(dir, WriteOptions{ToolVersion: "bench"}, files); err != nil {
+		b.Fatal(err)
+	}
+	snap, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines, err := snap.CohortLines(context.Background(), &config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir, lines
+}
+
+// BenchmarkCohortLines100k opens a snapshot of 100,000 linkings and serves
+// them whole as lines: read, hash and check every line.
+func BenchmarkCohortLines100k(b *testing.B) {
+	dir, _ := benchLines(b)
+	c := &config.Cohort{Name: "all", Source: "gamepot.main", Dataset: "linkings"}
+	b.ReportAllocs()
+	for b.Loop() {
+		snap, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := snap.CohortLines(context.Background(), c, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLineValues100k decodes 100,000 linkings lines into OPA values
+// with one decoder, as the engine decodes a part.
+func BenchmarkLineValues100k(b *testing.B) {
+	_, lines := benchLines(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		var d LineDecoder
+		for _, l := range lines {
+			if _, err := d.Value(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -211,3 +211,20 @@ func TestParseJSONLInParts(t *testing.T) {
 		t.Errorf("error = %v, want the id repeated across parts", err)
 	}
 }
+
+// TestPlainASCII: the eight-bytes-at-a-time test agrees with
+// plainStringByte for every byte at every place of a word and of the tail.
+func TestPlainASCII(t *testing.T) {
+	for c := range 256 {
+		for at := range 19 {
+			b := []byte(strings.Repeat("a", 19))
+			b[at] = byte(c)
+			if got, want := plainASCII(string(b)), plainStringByte[c]; got != want {
+				t.Fatalf("plainASCII with byte %#x at %d = %v, want %v", c, at, got, want)
+			}
+		}
+	}
+	if !plainASCII("") {
+		t.Error(`plainASCII("") = false`)
+	}
+}
