@@ -1,13 +1,17 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/snapshot"
 )
@@ -134,14 +138,41 @@ func joined(w *loadedCohort, j Join, keys map[string]bool) (*ast.Term, error) {
 	return ast.NewTerm(v), nil
 }
 
-// inParts evaluates policy p over parts of a cohort, as many at once as
-// there are CPUs, each converted to OPA values by value(i) only for its own
-// evaluation, and joins what they found. The random built-ins of part i
-// draw from the stream of "check NAME part i". The error is the first
-// part's that fails.
-func inParts(n int, value func(i int) (ast.Value, error), eval func(i int, records *ast.Term) (outcome, error)) (outcome, error) {
-	found := make([]outcome, n)
-	errs := make([]error, n)
+// evalParts evaluates checks over parts of their one cohort, as many parts
+// at once as there are CPUs: runs of recordPart records, or with fields the
+// partitions of the cohort by them. Each part is converted to OPA values
+// once, for every check, and only while it is evaluated. The checks must be
+// partwise, and partitioned by fields, if at all; per-record checks can be
+// evaluated over any parts. What a check found is joined over the parts;
+// its error is the first part's that fails. The random built-ins of part i
+// draw from the stream of "check NAME part i".
+func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock clock) ([]outcome, []error) {
+	l := pcs[0].cohort
+	c, count := l.cohort, l.count
+	n := (count + recordPart - 1) / recordPart
+	found := make([][]outcome, len(pcs))
+	errs := make([][]error, len(pcs))
+	for k := range pcs {
+		found[k], errs[k] = make([]outcome, n), make([]error, n)
+	}
+	fail := func(err error) ([]outcome, []error) {
+		out, outErrs := make([]outcome, len(pcs)), make([]error, len(pcs))
+		for k := range outErrs {
+			outErrs[k] = err
+		}
+		return out, outErrs
+	}
+	value := func(i int) (ast.Value, error) {
+		lo := i * recordPart
+		return partValue(c, lo, min(count, lo+recordPart))
+	}
+	if fields != nil {
+		parts, err := partitions(c, count, fields)
+		if err != nil {
+			return fail(fmt.Errorf("cohort %s: %v", c.Name, err))
+		}
+		value = func(i int) (ast.Value, error) { return pickValue(c, parts[i]) }
+	}
 	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
 	for i := range n {
@@ -150,20 +181,116 @@ func inParts(n int, value func(i int) (ast.Value, error), eval func(i int, recor
 			defer func() { <-workers }()
 			v, err := value(i)
 			if err != nil {
-				errs[i] = err
+				for k := range pcs {
+					errs[k][i] = fmt.Errorf("cohort %s: %v", c.Name, err)
+				}
 				return
 			}
-			found[i], errs[i] = eval(i, ast.NewTerm(v))
+			records := ast.NewTerm(v)
+			for k, pc := range pcs {
+				found[k][i], errs[k][i] = evaluate(ctx, pc.p, pc.input(records), clock.time,
+					clock.seed(fmt.Sprintf("check %s part %d", pc.cr.Name, i)))
+			}
 		})
 	}
 	wg.Wait()
-	var out outcome
-	for i := range found {
-		if errs[i] != nil {
-			return outcome{}, errs[i]
+	out, outErrs := make([]outcome, len(pcs)), make([]error, len(pcs))
+	for k := range pcs {
+		for i := range n {
+			if errs[k][i] != nil {
+				outErrs[k] = errs[k][i]
+				break
+			}
+			out[k].deny = append(out[k].deny, found[k][i].deny...)
+			out[k].warn = append(out[k].warn, found[k][i].warn...)
 		}
-		out.deny = append(out.deny, found[i].deny...)
-		out.warn = append(out.warn, found[i].warn...)
 	}
-	return out, nil
+	return out, outErrs
+}
+
+// unit is checks evaluated together: one check, or checks over the same
+// parts of one cohort, partitioned by fields (nil for runs of records).
+type unit struct {
+	checks []int
+	fields []string
+}
+
+// units groups the checks into units of work: the partwise checks of one
+// cohort partitioned by the same fields share a unit, and its per-record
+// checks join the first such unit (any parts serve them), or share one of
+// their own; every other check is a unit alone.
+func (e *Engine) units(checks []*config.Check, loaded map[string]*loadedCohort, selected func(*config.Check) bool) []unit {
+	var units []unit
+	shared := map[string]int{}         // cohort and fields → unit
+	firstPartition := map[string]int{} // cohort → its first partitioned unit
+	var perRecord []int
+	for i, chk := range checks {
+		p, ok := e.policies[chk.Policy]
+		l, loadedOK := loaded[chk.Cohort]
+		if selected != nil && !selected(chk) || !ok || !loadedOK || l.cohort.Err != nil || !partwise(p, l) {
+			units = append(units, unit{checks: []int{i}})
+			continue
+		}
+		if p.info.PerRecord {
+			perRecord = append(perRecord, i)
+			continue
+		}
+		key := chk.Cohort + "\x00" + strings.Join(p.info.PartitionBy, "\x00")
+		u, ok := shared[key]
+		if !ok {
+			u = len(units)
+			units = append(units, unit{fields: p.info.PartitionBy})
+			shared[key] = u
+			if _, ok := firstPartition[chk.Cohort]; !ok {
+				firstPartition[chk.Cohort] = u
+			}
+		}
+		units[u].checks = append(units[u].checks, i)
+	}
+	for _, i := range perRecord {
+		name := checks[i].Cohort
+		u, ok := firstPartition[name]
+		if !ok {
+			u = len(units)
+			units = append(units, unit{})
+			firstPartition[name] = u
+		}
+		units[u].checks = append(units[u].checks, i)
+	}
+	// The checks of a unit in the order given, so that its results are
+	// the same whichever check joined it first.
+	for _, u := range units {
+		slices.Sort(u.checks)
+	}
+	return units
+}
+
+// runShared evaluates the checks of a unit over the same parts, and gives
+// their results in the unit's order.
+func (e *Engine) runShared(ctx context.Context, checks []*config.Check, u unit, loaded map[string]*loadedCohort, clock clock, selected func(*config.Check) bool) []CheckResult {
+	out := make([]CheckResult, len(u.checks))
+	var ready []*prepared
+	var at []int
+	for k, i := range u.checks {
+		pc := e.prepare(checks[i], loaded, clock, selected)
+		if pc.done {
+			out[k] = pc.cr
+			continue
+		}
+		ready, at = append(ready, pc), append(at, k)
+	}
+	if len(ready) == 0 {
+		return out
+	}
+	found, errs := evalParts(ctx, ready, u.fields, clock)
+	for j, pc := range ready {
+		out[at[j]] = pc.finish(found[j], errs[j])
+	}
+	return out
+}
+
+// partwise reports whether p is evaluated over parts of l: a per-record or
+// partitioned policy over a big cohort that no check reads whole.
+func partwise(p *policy, l *loadedCohort) bool {
+	return (p.info.PerRecord || p.info.PartitionBy != nil) && !l.whole && l.count > recordPart
 }

@@ -72,22 +72,35 @@ func (e *Engine) Run(ctx context.Context, checks []*config.Check, cohorts []fetc
 	// run them; each writes only its own slot, so the order stays the
 	// order given. Those over the most records start first, so that a long
 	// one does not start last and run alone while the other CPUs are idle.
-	order := make([]int, len(checks))
-	records := make([]int, len(checks))
-	for i, chk := range checks {
-		order[i] = i
-		if l, ok := loaded[chk.Cohort]; ok {
-			records[i] = l.count
+	// Checks evaluated over the same parts of a cohort are one unit of
+	// work, so that each part is converted once for all of them.
+	units := e.units(checks, loaded, selected)
+	records := make([]int, len(units))
+	for u, unit := range units {
+		if l, ok := loaded[checks[unit.checks[0]].Cohort]; ok {
+			records[u] = l.count
 		}
+	}
+	order := make([]int, len(units))
+	for u := range order {
+		order[u] = u
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(records[b], records[a]) })
 	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
-	for _, i := range order {
+	for _, u := range order {
 		workers <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-workers }()
-			res.Checks[i] = e.private(e.runCheck(ctx, checks[i], loaded, clock, selected))
+			unit := units[u]
+			if len(unit.checks) == 1 {
+				i := unit.checks[0]
+				res.Checks[i] = e.private(e.runCheck(ctx, checks[i], loaded, clock, selected))
+				return
+			}
+			for k, r := range e.runShared(ctx, checks, unit, loaded, clock, selected) {
+				res.Checks[unit.checks[k]] = e.private(r)
+			}
 		})
 	}
 	wg.Wait()
@@ -250,8 +263,39 @@ func newClock(now time.Time) clock {
 	}
 }
 
+// runCheck evaluates one check on its own.
 func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[string]*loadedCohort, clock clock, selected func(*config.Check) bool) CheckResult {
-	cr := CheckResult{
+	pc := e.prepare(chk, loaded, clock, selected)
+	if pc.done {
+		return pc.cr
+	}
+	if pc.parts {
+		found, errs := evalParts(ctx, []*prepared{pc}, pc.p.info.PartitionBy, clock)
+		return pc.finish(found[0], errs[0])
+	}
+	found, err := evaluate(ctx, pc.p, pc.input(pc.records), clock.time, clock.seed("check "+chk.Name))
+	return pc.finish(found, err)
+}
+
+// prepared is a check ready to be evaluated, or done already (skipped, or
+// failed before its policy could be evaluated).
+type prepared struct {
+	cr     CheckResult
+	done   bool
+	p      *policy
+	cohort *loadedCohort
+	// parts is set when the policy is evaluated over parts of the cohort;
+	// otherwise records is the cohort's whole value.
+	parts   bool
+	records *ast.Term
+	input   func(records *ast.Term) ast.Value
+}
+
+// prepare gets a check ready for evaluation: its policy, cohort, with
+// cohorts and params.
+func (e *Engine) prepare(chk *config.Check, loaded map[string]*loadedCohort, clock clock, selected func(*config.Check) bool) *prepared {
+	pc := &prepared{}
+	pc.cr = CheckResult{
 		Name:     chk.Name,
 		Title:    chk.Title,
 		Policy:   chk.Policy,
@@ -262,13 +306,16 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		Findings: []Finding{},
 		Warnings: []Finding{},
 	}
-	fail := func(format string, args ...any) CheckResult {
+	cr := &pc.cr
+	fail := func(format string, args ...any) *prepared {
 		cr.Status, cr.Error = StatusError, fmt.Sprintf(format, args...)
-		return cr
+		pc.done = true
+		return pc
 	}
 	if selected != nil && !selected(chk) {
 		cr.Status = StatusSkip
-		return cr
+		pc.done = true
+		return pc
 	}
 	p, ok := e.policies[chk.Policy]
 	if !ok {
@@ -281,13 +328,10 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	if err != nil {
 		return fail("%v", err)
 	}
-	// A per-record or partitioned policy over a cohort that no check reads
-	// whole is evaluated part by part; otherwise over the cohort's shared
-	// value.
-	parts := (p.info.PerRecord || p.info.PartitionBy != nil) && !l.whole && l.count > recordPart
-	var records *ast.Term
-	if !parts {
-		if records, err = cohortRecords(loaded, chk.Cohort); err != nil {
+	pc.p, pc.cohort = p, l
+	pc.parts = partwise(p, l)
+	if !pc.parts {
+		if pc.records, err = cohortRecords(loaded, chk.Cohort); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -314,7 +358,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 	for i, t := range chk.Tags {
 		tags[i] = ast.StringTerm(t)
 	}
-	input := func(records *ast.Term) ast.Value {
+	pc.input = func(records *ast.Term) ast.Value {
 		return ast.NewObject(
 			ast.Item(ast.InternedTerm("records"), records),
 			ast.Item(ast.InternedTerm("params"), ast.NewTerm(paramsValue)),
@@ -328,11 +372,15 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 			)),
 		)
 	}
-	var found outcome
-	if parts {
-		found, err = evalParts(ctx, p, chk, l.cohort, l.count, input, clock)
-	} else {
-		found, err = evaluate(ctx, p, input(records), clock.time, clock.seed("check "+chk.Name))
+	return pc
+}
+
+// finish makes the check's result of what its evaluation found.
+func (pc *prepared) finish(found outcome, err error) CheckResult {
+	cr := pc.cr
+	fail := func(format string, args ...any) CheckResult {
+		cr.Status, cr.Error = StatusError, fmt.Sprintf(format, args...)
+		return cr
 	}
 	if err != nil {
 		return fail("%v", err)
@@ -371,33 +419,6 @@ func evaluate(ctx context.Context, p *policy, input ast.Value, at time.Time, see
 		return out, fmt.Errorf("policy %s: warn %v", p.info.Name, err)
 	}
 	return out, nil
-}
-
-// evalParts evaluates a per-record policy over runs of recordPart records,
-// or a partitioned one over the partitions of its cohort, each part
-// converted to OPA values only for its own evaluation (see inParts).
-func evalParts(ctx context.Context, p *policy, chk *config.Check, c *fetch.Cohort, count int, input func(*ast.Term) ast.Value, clock clock) (outcome, error) {
-	n := (count + recordPart - 1) / recordPart
-	value := func(i int) (ast.Value, error) {
-		lo := i * recordPart
-		return partValue(c, lo, min(count, lo+recordPart))
-	}
-	if p.info.PartitionBy != nil {
-		parts, err := partitions(c, count, p.info.PartitionBy)
-		if err != nil {
-			return outcome{}, fmt.Errorf("cohort %s: %v", chk.Cohort, err)
-		}
-		value = func(i int) (ast.Value, error) { return pickValue(c, parts[i]) }
-	}
-	return inParts(n, func(i int) (ast.Value, error) {
-		v, err := value(i)
-		if err != nil {
-			return nil, fmt.Errorf("cohort %s: %v", chk.Cohort, err)
-		}
-		return v, nil
-	}, func(i int, records *ast.Term) (outcome, error) {
-		return evaluate(ctx, p, input(records), clock.time, clock.seed(fmt.Sprintf("check %s part %d", chk.Name, i)))
-	})
 }
 
 // withRecords gives the records of the with cohort name, under key of a
