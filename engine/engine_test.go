@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -958,5 +959,17 @@ func TestRunLines(t *testing.T) {
 	}
 	if !slices.Equal(want, got) || !slices.Contains(got, true) || !slices.Contains(got, false) {
 		t.Errorf("where over lines keeps %v, over values %v", got, want)
+	}
+}
+
+// TestFNV64a: fnv64a is FNV-1a over the values, each ended by a zero byte.
+func TestFNV64a(t *testing.T) {
+	h := fnv.New64a()
+	h.Write([]byte("user\x00google\x00"))
+	if got, want := fnv64a([]string{"user", "google"}), h.Sum64(); got != want {
+		t.Errorf("fnv64a = %#x, want %#x", got, want)
+	}
+	if fnv64a([]string{"ab", ""}) == fnv64a([]string{"a", "b"}) {
+		t.Error("fnv64a does not tell the fields apart")
 	}
 }

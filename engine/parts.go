@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"runtime"
 	"slices"
 	"strings"
@@ -39,20 +38,30 @@ func partitions(c *fetch.Cohort, count int, fields []string) ([][]int, error) {
 	n := (count + recordPart - 1) / recordPart
 	parts := make([][]int, n)
 	values := make([]string, len(fields))
-	h := fnv.New64a()
 	for i := range count {
 		if err := fieldStrings(c, i, fields, values); err != nil {
 			return nil, fmt.Errorf("record %d: %w", i, err)
 		}
-		h.Reset()
-		for _, v := range values {
-			h.Write([]byte(v))
-			h.Write([]byte{0})
-		}
-		p := h.Sum64() % uint64(n)
+		p := fnv64a(values) % uint64(n)
 		parts[p] = append(parts[p], i)
 	}
 	return parts, nil
+}
+
+// fnv64a is the 64-bit FNV-1a hash of values, each ended by a zero byte.
+func fnv64a(values []string) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	for _, v := range values {
+		for i := 0; i < len(v); i++ {
+			h = (h ^ uint64(v[i])) * prime
+		}
+		h *= prime // the zero byte
+	}
+	return h
 }
 
 // fieldStrings reads the top-level fields of record i of c into out, as
