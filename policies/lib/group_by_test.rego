@@ -29,3 +29,36 @@ test_a_fractional_or_negative_min if {
 	gpaudit.group_by([["a", 1], ["a", 2], ["b", 3]], 1.5) == [["a", [1, 2]]]
 	gpaudit.group_by([["a", 1]], -3) == [["a", [1]]]
 }
+
+# gpaudit.group_by_fields groups record indexes by their fields' strings.
+records := [
+	{"user_id": "u1", "provider": "google"},
+	{"user_id": "u1", "provider": "google", "extra": 1},
+	{"user_id": null, "provider": "google"},
+	{"provider": "google"},
+	{"user_id": "", "provider": "google"},
+	{"user_id": 5, "provider": "google"},
+	{"user_id": "u1", "provider": "apple"},
+	"not an object",
+	{"user_id": "u2", "provider": ["google"]},
+]
+
+test_fields_group_indexes_sorted_by_values if {
+	gpaudit.group_by_fields(records, ["user_id", "provider"], 1) == [
+		[["", ""], [7]],
+		[["", "google"], [2, 3, 4, 5]],
+		[["u1", "apple"], [6]],
+		[["u1", "google"], [0, 1]],
+		[["u2", ""], [8]],
+	]
+}
+
+test_fields_min_leaves_out_small_groups if {
+	gpaudit.group_by_fields(records, ["user_id", "provider"], 2) == [[["", "google"], [2, 3, 4, 5]], [["u1", "google"], [0, 1]]]
+	gpaudit.group_by_fields(records, ["provider"], 3) == [[["google"], [0, 1, 2, 3, 4, 5]]]
+	gpaudit.group_by_fields([], ["provider"], 1) == []
+}
+
+test_fields_values_cannot_run_together if {
+	gpaudit.group_by_fields([{"a": "x", "b": "yz"}, {"a": "xy", "b": "z"}], ["a", "b"], 1) == [[["x", "yz"], [0]], [["xy", "z"], [1]]]
+}

@@ -43,26 +43,24 @@ listed := 20
 
 # accounts holds [[provider, username], links] for every account with two
 # or more comparable live links, links being their indexes in input.records
-# in order. gpaudit.group_by groups in Go: grouping by sorting costs a
-# million-record cohort tens of seconds in Rego, and a rule keyed by
-# account (accounts[key] contains i) costs time quadratic in the number of
-# records. The tests are inline, not in a function: a call per record
-# costs more than the test; is_string comes before trim_space, which fails
-# on anything else under gpaudit's strict built-in errors. The username
-# stays inside the policy; no finding reads it.
-accounts := gpaudit.group_by(
-	[[[provider, username], i] |
-		some i, record in input.records
-		object.get(record, "deletedAt", null) == null
-		provider := record.provider
-		is_string(provider)
-		trim_space(provider) != ""
-		username := record.username
-		is_string(username)
-		trim_space(username) != ""
-	],
-	2,
-)
+# in order. gpaudit.group_by_fields groups the records by provider and
+# username in Go, a field that is not a string counting as "": grouping by
+# sorting costs a million-record cohort tens of seconds in Rego, a rule
+# keyed by account (accounts[key] contains i) costs time quadratic in the
+# number of records, and even building the pairs to group costs several
+# Rego steps a record. Only the records of a group of two or more are
+# looked at here. A group whose provider or username is blank holds the
+# links that cannot be compared (missing, null, not a string, empty or
+# only white space); in any other group every link has that very provider
+# and username, and only its deletedAt is left to test. The username stays
+# inside the policy; no finding reads it.
+accounts := [[[provider, username], links] |
+	some [[provider, username], candidates] in gpaudit.group_by_fields(input.records, ["provider", "username"], 2)
+	trim_space(provider) != ""
+	trim_space(username) != ""
+	links := [i | some i in candidates; object.get(input.records[i], "deletedAt", null) == null]
+	count(links) >= 2
+]
 
 # shared holds each account linked to more than one player, with what all
 # of its findings repeat: worked out once per account, not once per link,
