@@ -33,6 +33,7 @@ type checkOptions struct {
 	asOf         string
 	verbose      bool
 	showPII      bool
+	configDir    string // the folder as JUnit classnames name it (configFolder)
 
 	// Set by validate.
 	now      time.Time
@@ -86,7 +87,7 @@ func (o *checkOptions) validate(fs *pflag.FlagSet, e *env) error {
 			return usageErrorf("check: --fail-on %q is not one of info, low, medium, high, critical, none", o.failOn)
 		}
 	}
-	ropts := report.Options{Color: o.colorFor(e.stdoutTTY, e), Verbose: o.verbose, Version: version}
+	ropts := report.Options{Color: o.colorFor(e.stdoutTTY, e), Verbose: o.verbose, Version: version, ConfigDir: o.configDir}
 	var err error
 	if o.outputs, err = parseOutputs(o.format, o.outs, ropts); err != nil {
 		return err
@@ -114,6 +115,7 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 	if err != nil || done {
 		return err
 	}
+	o.configDir = configFolder(dir)
 	if err := o.validate(fs, e); err != nil {
 		return err
 	}
@@ -134,6 +136,7 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 		eng = eng.ShowPII()
 	}
 	res := eng.Run(ctx, ld.cfg.Checks, cohorts, o.now, selected)
+	explainSkips(res, ld.cfg.Checks, o.checks, o.tags)
 	if err := interrupted(ctx, "check"); err != nil {
 		return err
 	}

@@ -20,6 +20,10 @@ import (
 // asOf pins the clock of every example run so the golden reports hold.
 const asOf = "2026-11-22T00:00:00Z"
 
+// badExample is the example folder whose configuration is wrong on purpose:
+// it shows diagnostics, and TestBadExample holds them, instead of TestExamples.
+const badExample = "bad"
+
 // runCLI runs gpaudit in-process and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
