@@ -49,7 +49,7 @@ type output struct {
 }
 
 func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
-	fs := newFlagSet(name, "check [flags] [DIR]", e)
+	fs := newFlagSet(name, checkUsage, e, checkExamples, exitCodesHelp)
 	fs.StringVar(&o.snapshot, "snapshot", "", "evaluate the snapshot in `DIR`; no request is sent")
 	fs.StringVar(&o.format, "format", "text", "report format on stdout: "+report.FormatList())
 	fs.StringArrayVar(&o.outs, "out", nil, "also write `FORMAT=PATH` (repeatable); written whole or not at all")
@@ -64,6 +64,29 @@ func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
 	o.fetchFlags.register(fs)
 	return fs
 }
+
+const checkUsage = `check [flags] [DIR]
+
+Reads every cohort the selected checks need (from the APIs, from a snapshot
+with --snapshot, or through the built-in sandbox with --sandbox), evaluates
+each check's policy over it, and reports the findings: --format on stdout,
+--out to files. Progress and diagnostics go to stderr. DIR is a folder of
+*.hcl files (default ".").`
+
+const checkExamples = `Examples:
+  # The quick start, offline: the built-in sandbox serves the bundled data.
+  gpaudit check --sandbox examples/quickstart/snapshot examples/quickstart
+
+  # Nightly CI: JUnit for the CI server; only high and critical checks fail.
+  gpaudit check --fail-on high --out junit=gpaudit.xml audit/
+
+  # Evidence: a saved snapshot and a pinned clock give the same bytes again.
+  gpaudit check --snapshot evidence --as-of 2026-11-22T00:00:00Z \
+    --format json audit/ > report.json
+
+  # Only the checks tagged compliance, every finding listed.
+  gpaudit check --tag compliance --verbose audit/
+`
 
 // validate catches everything the flags alone can get wrong before any
 // work, and works out the clock, the failing rank and the outputs.
