@@ -36,6 +36,7 @@ type checkOptions struct {
 	showPII      bool
 	baseline     string
 	noWaivers    bool
+	configDir    string // the folder as JUnit classnames name it (configFolder)
 
 	// Set by validate.
 	now      time.Time
@@ -52,7 +53,7 @@ type output struct {
 }
 
 func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
-	fs := newFlagSet(name, "check [flags] [DIR]", e)
+	fs := newFlagSet(name, checkUsage, e, checkExamples, exitCodesHelp)
 	fs.StringVar(&o.snapshot, "snapshot", "", "evaluate the snapshot in `DIR`; no request is sent")
 	fs.StringVar(&o.format, "format", "text", "report format on stdout: "+report.FormatList())
 	fs.StringArrayVar(&o.outs, "out", nil, "also write `FORMAT=PATH` (repeatable); written whole or not at all")
@@ -69,6 +70,29 @@ func (o *checkOptions) flags(name string, e *env) *pflag.FlagSet {
 	o.fetchFlags.register(fs)
 	return fs
 }
+
+const checkUsage = `check [flags] [DIR]
+
+Reads every cohort the selected checks need (from the APIs, from a snapshot
+with --snapshot, or through the built-in sandbox with --sandbox), evaluates
+each check's policy over it, and reports the findings: --format on stdout,
+--out to files. Progress and diagnostics go to stderr. DIR is a folder of
+*.hcl files (default ".").`
+
+const checkExamples = `Examples:
+  # The quick start, offline: the built-in sandbox serves the bundled data.
+  gpaudit check --sandbox examples/quickstart/snapshot examples/quickstart
+
+  # Nightly CI: JUnit for the CI server; only high and critical checks fail.
+  gpaudit check --fail-on high --out junit=gpaudit.xml audit/
+
+  # Evidence: a saved snapshot and a pinned clock give the same bytes again.
+  gpaudit check --snapshot evidence --as-of 2026-11-22T00:00:00Z \
+    --format json audit/ > report.json
+
+  # Only the checks tagged compliance, every finding listed.
+  gpaudit check --tag compliance --verbose audit/
+`
 
 // validate catches everything the flags alone can get wrong before any
 // work, and works out the clock, the failing rank and the outputs.
@@ -92,7 +116,7 @@ func (o *checkOptions) validate(fs *pflag.FlagSet, e *env) error {
 			return usageErrorf("check: --fail-on %q is not one of info, low, medium, high, critical, none", o.failOn)
 		}
 	}
-	ropts := report.Options{Color: o.colorFor(e.stdoutTTY, e), Verbose: o.verbose, Version: version}
+	ropts := report.Options{Color: o.colorFor(e.stdoutTTY, e), Verbose: o.verbose, Version: version, ConfigDir: o.configDir}
 	var err error
 	if o.outputs, err = parseOutputs(o.format, o.outs, ropts); err != nil {
 		return err
@@ -125,6 +149,7 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 	if err != nil || done {
 		return err
 	}
+	o.configDir = configFolder(dir)
 	if err := o.validate(fs, e); err != nil {
 		return err
 	}
@@ -145,6 +170,7 @@ func runCheck(ctx context.Context, name string, args []string, e *env) error {
 		eng = eng.ShowPII()
 	}
 	res := eng.Run(ctx, ld.cfg.Checks, cohorts, o.now, selected)
+	explainSkips(res, ld.cfg.Checks, o.checks, o.tags)
 	if err := interrupted(ctx, "check"); err != nil {
 		return err
 	}

@@ -22,6 +22,10 @@ import (
 // asOf pins the clock of every example run so the golden reports hold.
 const asOf = "2026-11-22T00:00:00Z"
 
+// badExample is the example folder whose configuration is wrong on purpose:
+// it shows diagnostics, and TestBadExample holds them, instead of TestExamples.
+const badExample = "bad"
+
 // runCLI runs gpaudit in-process and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -107,7 +111,7 @@ func TestExamples(t *testing.T) {
 	n := 0
 	caught := map[string]bool{} // built-in policy → some example check fails on it
 	for _, dir := range dirs {
-		if hcl, _ := filepath.Glob(filepath.Join(dir, "*.hcl")); len(hcl) == 0 {
+		if hcl, _ := filepath.Glob(filepath.Join(dir, "*.hcl")); len(hcl) == 0 || filepath.Base(dir) == badExample {
 			continue
 		}
 		n++
@@ -165,6 +169,37 @@ func TestExamples(t *testing.T) {
 		if !caught[p.Name] {
 			t.Errorf("no example catches a violation of %s", p.Name)
 		}
+	}
+}
+
+// TestBadExample holds examples/bad to what it is there to show: validate
+// and check exit 2 with every diagnostic at once (HCL, then the Rego that does
+// not compile), as testdata/examples/bad.txt has them (refresh with -update),
+// and README's Diagnostics section shows that output as it is.
+func TestBadExample(t *testing.T) {
+	dir := filepath.Join("examples", badExample)
+	code, stdout, stderr := runCLI(t, "validate", dir)
+	if code != exitUsage || stdout != "" {
+		t.Fatalf("validate %s: exit %d, stdout %q; want 2 and nothing", dir, code, stdout)
+	}
+	golden(t, filepath.Join("testdata", "examples", badExample+".txt"), stderr)
+	for _, want := range []string{"Unknown dataset", "Did you mean", "undeclared cohort", "the policies do not compile"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("validate %s does not show %q:\n%s", dir, want, stderr)
+		}
+	}
+	checkCode, checkOut, checkErr := runCLI(t, "check", "--snapshot", filepath.Join("examples", "quickstart", "snapshot"), dir)
+	if checkCode != exitUsage || checkOut != "" || checkErr != stderr {
+		t.Errorf("check %s: exit %d, stdout %q, stderr differs from validate's:\n%s", dir, checkCode, checkOut, checkErr)
+	}
+	section := readmeSection(t, "### Diagnostics")
+	_, block, ok := strings.Cut(section, "\n```\n")
+	block, _, ok2 := strings.Cut(block, "```\n")
+	if !ok || !ok2 {
+		t.Fatal("README's Diagnostics section has no code block")
+	}
+	if block != stderr {
+		t.Errorf("README's Diagnostics block differs from what gpaudit validate %s prints:\n--- README ---\n%s--- gpaudit ---\n%s", dir, block, stderr)
 	}
 }
 

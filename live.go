@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gpaudit/gpaudit/config"
+	"github.com/gpaudit/gpaudit/english"
 	"github.com/gpaudit/gpaudit/fetch"
 	"github.com/gpaudit/gpaudit/fetch/sandbox"
 	"github.com/gpaudit/gpaudit/progress"
@@ -27,12 +28,15 @@ type fetchFlags struct {
 	rateSet     bool // --rate-limit given explicitly
 }
 
+// progressModes are the values of --progress.
+var progressModes = []string{"auto", "plain", "none"}
+
 func (f *fetchFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.sandbox, "sandbox", "", "serve the snapshot in `DIR` with the built-in sandbox and fetch from it over HTTP")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "requests in flight per source")
 	fs.Float64Var(&f.rateLimit, "rate-limit", 10, "requests per second per source (0: no limit)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up on the whole run after this `DURATION`, e.g. 10m (0: no limit)")
-	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: auto, plain or none")
+	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: "+english.Or(progressModes))
 }
 
 // check rejects values no run could use.
@@ -45,8 +49,8 @@ func (f *fetchFlags) check(cmd string, fs *pflag.FlagSet) error {
 		return usageErrorf("%s: --rate-limit %g: want 0 (no limit) or more", cmd, f.rateLimit)
 	case f.timeout < 0:
 		return usageErrorf("%s: --timeout %s: want a positive duration", cmd, f.timeout)
-	case !slices.Contains([]string{"auto", "plain", "none"}, f.progress):
-		return usageErrorf("%s: --progress %q: want auto, plain or none", cmd, f.progress)
+	case !slices.Contains(progressModes, f.progress):
+		return usageErrorf("%s: --progress %q: want %s", cmd, f.progress, english.Or(progressModes))
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/pflag"
 )
 
 // version is gpaudit's version; release builds set it with -ldflags.
@@ -40,6 +41,9 @@ type env struct {
 	now            func() time.Time
 	// stdoutTTY and stderrTTY say whether colour and progress make sense.
 	stdoutTTY, stderrTTY bool
+	// flagsOf, when set, is handed a command's flag set in place of its
+	// help on --help: completion scripts are made from the flag sets so.
+	flagsOf func(*pflag.FlagSet)
 }
 
 // exitError carries an exit code up to main, with the message already

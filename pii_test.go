@@ -167,7 +167,9 @@ func TestNoPersonalDataInReports(t *testing.T) {
 		t.Run(filepath.ToSlash(snap), func(t *testing.T) {
 			configs := []string{filepath.Join("testdata", "pii")}
 			for _, e := range examples {
-				configs = append(configs, filepath.Dir(e))
+				if filepath.Base(filepath.Dir(e)) != badExample {
+					configs = append(configs, filepath.Dir(e))
+				}
 			}
 			for _, dir := range configs {
 				vias := []string{"--snapshot"}

@@ -14,16 +14,19 @@ import (
 	"github.com/gpaudit/gpaudit/policies"
 )
 
+// policiesFormats are the values of policies --format.
+var policiesFormats = []string{"text", "json"}
+
 func runPolicies(ctx context.Context, name string, args []string, e *env) error {
 	var format string
 	fs := newFlagSet(name, "policies [--format text|json] [DIR]\n\nLists the built-in policies, and with DIR also those in DIR/policies.", e)
-	fs.StringVar(&format, "format", "text", "output format: text or json")
+	fs.StringVar(&format, "format", "text", "output format: "+english.Or(policiesFormats))
 	dir, done, err := parseFlags(fs, args)
 	if err != nil || done {
 		return err
 	}
-	if format != "text" && format != "json" {
-		return usageErrorf("policies: --format %q: want text or json", format)
+	if !slices.Contains(policiesFormats, format) {
+		return usageErrorf("policies: --format %q: want %s", format, english.Or(policiesFormats))
 	}
 	// The user's policies are listed with the library when DIR is named or
 	// holds HCL; elsewhere "policies" says what gpaudit ships with.

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -135,5 +138,182 @@ func TestReadmeMaskingExamples(t *testing.T) {
 	}
 	if found < 8 {
 		t.Errorf("README's Personal data names %d example keys, want its lists of them", found)
+	}
+}
+
+// codeBlocks returns the fenced code blocks of text, each without its fences.
+func codeBlocks(text string) []string {
+	var blocks []string
+	for {
+		_, rest, ok := strings.Cut(text, "```")
+		if !ok {
+			return blocks
+		}
+		_, body, _ := strings.Cut(rest, "\n") // past the info string
+		block, after, ok := strings.Cut(body, "```")
+		if !ok {
+			return blocks
+		}
+		blocks = append(blocks, block)
+		text = after
+	}
+}
+
+// TestReadmeQuickStart runs the quick start's command as README gives it
+// and holds the output README shows to what it prints.
+func TestReadmeQuickStart(t *testing.T) {
+	blocks := codeBlocks(readmeSection(t, "## Quick start"))
+	if len(blocks) < 2 {
+		t.Fatalf("README's Quick start has %d code blocks, want the commands and the output", len(blocks))
+	}
+	var args []string
+	for _, line := range strings.Split(blocks[0], "\n") {
+		if rest, ok := strings.CutPrefix(line, "go run . "); ok {
+			args = strings.Fields(rest)
+			break
+		}
+	}
+	if len(args) == 0 || args[0] != "check" {
+		t.Fatalf("README's Quick start starts with no `go run . check` command:\n%s", blocks[0])
+	}
+	code, stdout, stderr := runCLI(t, args...)
+	if code != exitFailed {
+		t.Errorf("gpaudit %s: exit %d, README says 1\n%s", strings.Join(args, " "), code, stderr)
+	}
+	if blocks[1] != stdout {
+		t.Errorf("README's Quick start output differs from what gpaudit %s prints:\n--- README ---\n%s--- gpaudit ---\n%s", strings.Join(args, " "), blocks[1], stdout)
+	}
+}
+
+// checkCommandLines returns every `gpaudit check` command line in text, as
+// words after "check", a YAML folded block's lines and shell continuations
+// joined.
+func checkCommandLines(text string) [][]string {
+	var out [][]string
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		_, rest, ok := strings.Cut(lines[i], "gpaudit check ")
+		if !ok || strings.Contains(lines[i], "#") && strings.Index(lines[i], "#") < strings.Index(lines[i], "gpaudit check") {
+			continue
+		}
+		indent := len(lines[i]) - len(strings.TrimLeft(lines[i], " "))
+		cmd := rest
+		for i+1 < len(lines) {
+			next := lines[i+1]
+			ni := len(next) - len(strings.TrimLeft(next, " "))
+			if strings.HasSuffix(strings.TrimSpace(cmd), `\`) {
+				cmd = strings.TrimSuffix(strings.TrimSpace(cmd), `\`) + " " + next
+			} else if ni == indent && ni > 0 && strings.TrimSpace(next) != "" && !strings.HasPrefix(strings.TrimSpace(next), "- ") && !strings.Contains(next, ": ") {
+				cmd += " " + next // a folded YAML scalar goes on at the same indentation
+			} else {
+				break
+			}
+			i++
+		}
+		// The command ends at the shell's || && or ;, and a word the shell
+		// expands ($baseline, "${baseline[@]}") is set by the script: the
+		// recipes pass --baseline only once a report of the night before
+		// exists.
+		var args []string
+		for _, w := range strings.Fields(cmd) {
+			if w == "||" || w == "&&" || w == ";" {
+				break
+			}
+			if !strings.HasPrefix(strings.Trim(w, `"`), "$") {
+				args = append(args, w)
+			}
+		}
+		out = append(out, args)
+	}
+	return out
+}
+
+// TestCIRecipes holds the CI recipes, and README's In CI command, to what
+// works: gpaudit built from the checkout (the module is not published, so
+// go install …@latest fails), and check lines whose flags check takes.
+func TestCIRecipes(t *testing.T) {
+	recipes, err := filepath.Glob(filepath.Join("examples", "nightly-ci", "*.yml"))
+	if err != nil || len(recipes) < 2 {
+		t.Fatalf("want the GitHub Actions and GitLab CI recipes in examples/nightly-ci: %v %v", recipes, err)
+	}
+	texts := map[string]string{"README's In CI": readmeSection(t, "## In CI")}
+	for _, r := range recipes {
+		b, err := os.ReadFile(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		texts[r] = text
+		var live []string // the lines that run, without comments
+		for _, line := range strings.Split(text, "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+				live = append(live, line)
+			}
+		}
+		run := strings.Join(live, "\n")
+		if strings.Contains(run, "go install github.com/gpaudit/gpaudit") {
+			t.Errorf("%s installs the unpublished module with go install", r)
+		}
+		if !strings.Contains(run, "go build -trimpath -o gpaudit .") || !strings.Contains(run, "./gpaudit check ") {
+			t.Errorf("%s does not build gpaudit from the checkout and run that build", r)
+		}
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(readme), "go install github.com/gpaudit/gpaudit@latest ") || strings.Contains(string(readme), "go install github.com/gpaudit/gpaudit@latest\n") {
+		t.Error("README installs the unpublished module with go install …@latest")
+	}
+	for name, text := range texts {
+		cmds := checkCommandLines(text)
+		if len(cmds) == 0 {
+			t.Errorf("%s has no gpaudit check command", name)
+		}
+		for _, args := range cmds {
+			fs := (&checkOptions{}).flags("check", &env{stdout: io.Discard})
+			if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+				t.Errorf("%s: gpaudit check %s: %v (%d folders)", name, strings.Join(args, " "), err, fs.NArg())
+			}
+		}
+	}
+}
+
+// TestGitignoreCoversReadme finds the files and folders README's commands
+// write in the working directory (--save-snapshot, --out, > and -o) and
+// holds .gitignore to ignoring each.
+func TestGitignoreCoversReadme(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git on PATH")
+	}
+	if err := exec.Command(git, "rev-parse", "--is-inside-work-tree").Run(); err != nil {
+		t.Skip("not in a git work tree")
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := regexp.MustCompile(`(?:--save-snapshot |--out [a-z]+=|[^2]> |go build (?:-trimpath )?-o )([A-Za-z0-9_./-]+)`)
+	found := map[string]bool{}
+	for _, m := range written.FindAllStringSubmatch(string(readme), -1) {
+		path := strings.TrimSuffix(strings.TrimRight(m[1], "."), "/")
+		if path == "" || strings.ToUpper(path) == path || strings.Contains(path, "/") {
+			continue // a placeholder (DIR, PATH) or a path under a folder of its own
+		}
+		if strings.HasPrefix(m[0], "--save-snapshot") {
+			path += "/" // a folder: .gitignore may name it as one
+		}
+		found[path] = true
+	}
+	for _, want := range []string{"evidence/", "report.json", "gpaudit"} {
+		if !found[want] {
+			t.Errorf("README's commands do not seem to write %s any more; the search is broken (found %v)", want, slices.Sorted(maps.Keys(found)))
+		}
+	}
+	for path := range found {
+		if err := exec.Command(git, "check-ignore", "-q", "--no-index", path).Run(); err != nil {
+			t.Errorf("README's commands write %s, which .gitignore does not ignore", path)
+		}
 	}
 }

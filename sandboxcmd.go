@@ -19,7 +19,7 @@ func runSandbox(ctx context.Context, name string, args []string, e *env) error {
 		verbose         bool
 	)
 	fs := newFlagSet(name, "sandbox --data DIR [--addr 127.0.0.1:PORT] [flags]", e)
-	fs.StringVar(&data, "data", "", "the snapshot folder to serve (required)")
+	fs.StringVar(&data, "data", "", "the snapshot folder `DIR` to serve (required)")
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "loopback `ADDRESS` to listen on")
 	fs.StringVar(&key, "api-key", "sandbox", "the x-api-key the sandbox accepts")
 	fs.DurationVar(&opts.Latency, "latency", 0, "delay every answer by this `DURATION`")

@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/gpaudit/gpaudit/suggest"
 )
 
 var checkSchema = &hcl.BodySchema{
@@ -82,7 +84,7 @@ func (l *loader) check(b *hcl.Block) *Check {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown severity",
-				Detail:   fmt.Sprintf("%q is not a severity; use one of %s.", severity, strings.Join(Severities, ", ")),
+				Detail:   fmt.Sprintf("%q is not a severity; use one of %s.%s", severity, strings.Join(Severities, ", "), suggest.Phrase(severity, Severities)),
 				Subject:  a.Expr.Range().Ptr(),
 			})
 		} else if ok {

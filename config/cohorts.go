@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gpaudit/gpaudit/dataset"
+	"github.com/gpaudit/gpaudit/suggest"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -94,7 +96,7 @@ func (l *loader) cohort(b *hcl.Block) (c *Cohort, users hcl.Range) {
 				l.diags = append(l.diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Unknown dataset",
-					Detail:   fmt.Sprintf("%q is not a dataset; use one of %s.", name, strings.Join(dataset.Names(), ", ")),
+					Detail:   fmt.Sprintf("%q is not a dataset; use one of %s.%s", name, strings.Join(dataset.Names(), ", "), suggest.Phrase(name, dataset.Names())),
 					Subject:  a.Expr.Range().Ptr(),
 				})
 			case src != nil && info.SourceKind != src.Kind:
@@ -198,11 +200,27 @@ func (l *loader) sourceRef(a *hcl.Attribute) *Source {
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Reference to undeclared source",
-			Detail:   fmt.Sprintf("No source %q %q is declared.", kind.Name, name.Name),
+			Detail:   fmt.Sprintf("No source %q %q is declared.%s", kind.Name, name.Name, l.sourceSuggestion(kind.Name+"."+name.Name)),
 			Subject:  t.SourceRange().Ptr(),
 		})
 	}
 	return s
+}
+
+// sourceSuggestion is the " Did you mean …?" for a reference to an
+// undeclared source KIND.NAME, naming the nearest declared one as a
+// reference, or "".
+func (l *loader) sourceSuggestion(id string) string {
+	return refSuggestion("source", id, slices.Sorted(maps.Keys(l.sources)))
+}
+
+// refSuggestion is the " Did you mean ROOT.NAME?" for a reference to an
+// undeclared name, naming the nearest of names as a reference, or "".
+func refSuggestion(root, name string, names []string) string {
+	if near := suggest.Closest(name, names); near != "" {
+		return fmt.Sprintf(" Did you mean %s.%s?", root, near)
+	}
+	return ""
 }
 
 // cohortRef reads a reference like cohort.NAME to a declared cohort and
@@ -227,7 +245,7 @@ func (l *loader) cohortRef(expr hcl.Expression, what string) (name string, rng h
 		l.diags = append(l.diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Reference to undeclared cohort",
-			Detail:   fmt.Sprintf("No cohort %q is declared.", step.Name),
+			Detail:   fmt.Sprintf("No cohort %q is declared.%s", step.Name, refSuggestion("cohort", step.Name, slices.Sorted(maps.Keys(l.cohortNames)))),
 			Subject:  t.SourceRange().Ptr(),
 		})
 		return "", hcl.Range{}, false

@@ -150,7 +150,7 @@ func (e *evaluator) checkRef(t hcl.Traversal) *hcl.Diagnostic {
 			return &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Reference to undeclared " + what,
-				Detail:   fmt.Sprintf("No %s named %q is declared.", what, name),
+				Detail:   fmt.Sprintf("No %s named %q is declared.%s", what, name, e.nameSuggestion(root, name)),
 				Subject:  rng.Ptr(),
 			}
 		}
@@ -168,6 +168,18 @@ func (e *evaluator) checkRef(t hcl.Traversal) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("There is no variable named %q; references are var.NAME and local.NAME.", root),
 		Subject:  t.SourceRange().Ptr(),
 	}
+}
+
+// nameSuggestion is the " Did you mean …?" for an undeclared var.NAME or
+// local.NAME, naming the nearest declared one as a reference, or "".
+func (e *evaluator) nameSuggestion(root, name string) string {
+	var names []string
+	if root == "var" {
+		names = slices.Sorted(maps.Keys(e.vars))
+	} else {
+		names = slices.Sorted(maps.Keys(e.locals))
+	}
+	return refSuggestion(root, name, names)
 }
 
 // sensitiveIn returns the first reference or call in expr that brings in a

@@ -27,15 +27,7 @@ func (c *Config) Select(names, tags []string) (func(*Check) bool, error) {
 			return nil, fmt.Errorf("--tag %q: no check has that tag", t)
 		}
 	}
-	selected := func(ch *Check) bool {
-		if len(names) > 0 && !slices.Contains(names, ch.Name) {
-			return false
-		}
-		if len(tags) > 0 && !slices.ContainsFunc(ch.Tags, func(t string) bool { return slices.Contains(tags, t) }) {
-			return false
-		}
-		return true
-	}
+	selected := func(ch *Check) bool { return Deselected(ch, names, tags) == "" }
 	if !slices.ContainsFunc(c.Checks, selected) {
 		if len(c.Checks) == 0 {
 			return nil, errors.New("no check is declared, so there is nothing to evaluate")
@@ -43,6 +35,19 @@ func (c *Config) Select(names, tags []string) (func(*Check) bool, error) {
 		return nil, errors.New("--check and --tag together select no check")
 	}
 	return selected, nil
+}
+
+// Deselected says why --check names and --tag values leave ch out of a run
+// ("deselected by --check", "deselected by --tag"), or "" when they select
+// it, as Select does. Reports give it as the reason a check was skipped.
+func Deselected(ch *Check, names, tags []string) string {
+	if len(names) > 0 && !slices.Contains(names, ch.Name) {
+		return "deselected by --check"
+	}
+	if len(tags) > 0 && !slices.ContainsFunc(ch.Tags, func(t string) bool { return slices.Contains(tags, t) }) {
+		return "deselected by --tag"
+	}
+	return ""
 }
 
 // CohortsRead names the cohorts the selected checks read, each check's own

@@ -100,6 +100,29 @@ func TestSelect(t *testing.T) {
 	}
 }
 
+// TestDeselected gives the reason a report shows for each check a run
+// leaves out, and none for those it runs.
+func TestDeselected(t *testing.T) {
+	cfg := loadGraph(t)
+	for _, tc := range []struct {
+		names, tags []string
+		want        []string // per check a, b, c
+	}{
+		{want: []string{"", "", ""}},
+		{names: []string{"b"}, want: []string{"deselected by --check", "", "deselected by --check"}},
+		{tags: []string{"y"}, want: []string{"deselected by --tag", "", ""}},
+		{names: []string{"a", "c"}, tags: []string{"y"}, want: []string{"deselected by --tag", "deselected by --check", ""}},
+	} {
+		var got []string
+		for _, ch := range cfg.Checks {
+			got = append(got, Deselected(ch, tc.names, tc.tags))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("Deselected(%q, %q) (-want +got):\n%s", tc.names, tc.tags, diff)
+		}
+	}
+}
+
 func TestSelectNoChecks(t *testing.T) {
 	cfg, diags := loadMain(t, "", nil, Options{})
 	if diags.HasErrors() {

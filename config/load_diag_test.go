@@ -244,7 +244,7 @@ locals {
   policy = "p"
 }
 `,
-			want: `main.hcl:2,12-25: Reference to undeclared cohort; No cohort "blokcs" is declared.
+			want: `main.hcl:2,12-25: Reference to undeclared cohort; No cohort "blokcs" is declared. Did you mean cohort.blocks?
   2 |   cohort = cohort.blokcs
     |            ^^^^^^^^^^^^^
 `,
@@ -259,6 +259,48 @@ locals {
 			want: `main.hcl:2,12-20: Invalid cohort reference; The cohort must be a reference like cohort.active_manual_blocks.
   2 |   cohort = "blocks"
     |            ^^^^^^^^
+`,
+		},
+		{
+			name: "misspelt variable, with a suggestion",
+			main: `variable "max_days" {
+  default = 30
+}
+
+check "c" {
+  cohort = cohort.blocks
+  policy = "p"
+  params = { max_days = var.max_day }
+}
+`,
+			want: `main.hcl:8,25-36: Reference to undeclared input variable; No input variable named "max_day" is declared. Did you mean var.max_days?
+  8 |   params = { max_days = var.max_day }
+    |                         ^^^^^^^^^^^
+`,
+		},
+		{
+			name: "misspelt source, with a suggestion",
+			main: `cohort "links" {
+  source  = source.gamepot.mian
+  dataset = "linkings"
+}
+`,
+			want: `main.hcl:2,13-32: Reference to undeclared source; No source "gamepot" "mian" is declared. Did you mean source.gamepot.main?
+  2 |   source  = source.gamepot.mian
+    |             ^^^^^^^^^^^^^^^^^^^
+`,
+		},
+		{
+			name: "misspelt severity, with a suggestion",
+			main: `check "c" {
+  cohort   = cohort.blocks
+  policy   = "p"
+  severity = "hihg"
+}
+`,
+			want: `main.hcl:4,14-20: Unknown severity; "hihg" is not a severity; use one of info, low, medium, high, critical. Did you mean "high"?
+  4 |   severity = "hihg"
+    |              ^^^^^^
 `,
 		},
 		{
@@ -330,7 +372,7 @@ locals {
   dataset = "memberblocks"
 }
 `,
-			want: `main.hcl:3,13-27: Unknown dataset; "memberblocks" is not a dataset; use one of chat_members, linkings, memberblock, user_block.
+			want: `main.hcl:3,13-27: Unknown dataset; "memberblocks" is not a dataset; use one of chat_members, linkings, memberblock, user_block. Did you mean "memberblock"?
   3 |   dataset = "memberblocks"
     |             ^^^^^^^^^^^^^^
 `,
@@ -364,7 +406,7 @@ locals {
 			name: "unknown source kind",
 			main: `source "gamepott" "main" {}
 `,
-			want: `main.hcl:1,8-18: Unknown source kind; "gamepott" is not a source kind; use one of gamepot, ncloud_chat.
+			want: `main.hcl:1,8-18: Unknown source kind; "gamepott" is not a source kind; use one of gamepot, ncloud_chat. Did you mean "gamepot"?
   1 | source "gamepott" "main" {}
     |        ^^^^^^^^^^
 `,

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/gpaudit/gpaudit/suggest"
 )
 
 // PolicyInfo is what the configuration needs to know of a policy to check
@@ -41,10 +43,13 @@ func (c *Config) CheckPolicies(policies []PolicyInfo, userDir string) hcl.Diagno
 	}
 	var diags hcl.Diagnostics
 	for _, ch := range c.Checks {
+		if ch.Policy == "" {
+			continue // missing or not a string: a diagnostic already
+		}
 		p, ok := byName[ch.Policy]
 		if !ok {
 			diags = append(diags, errorAt(ch.PolicyRange, "Unknown policy",
-				fmt.Sprintf("No built-in policy or package in %s is called %q; 'gpaudit policies' lists the built-in ones.", userDir, ch.Policy)))
+				fmt.Sprintf("No built-in policy or package in %s is called %q; 'gpaudit policies' lists the built-in ones.%s", userDir, ch.Policy, suggest.Phrase(ch.Policy, slices.Sorted(maps.Keys(byName))))))
 			continue
 		}
 		diags = append(diags, c.checkPolicy(ch, p)...)
@@ -88,7 +93,7 @@ func (ch *Check) checkParams(p PolicyInfo) hcl.Diagnostics {
 				takes = "it takes " + strings.Join(slices.Sorted(maps.Keys(p.Params)), ", ")
 			}
 			diags = append(diags, errorAt(ch.paramRange(k, false), "Unknown policy parameter",
-				fmt.Sprintf("Policy %q has no parameter %q; %s.", p.Name, k, takes)))
+				fmt.Sprintf("Policy %q has no parameter %q; %s.%s", p.Name, k, takes, suggest.Phrase(k, slices.Sorted(maps.Keys(p.Params))))))
 			continue
 		}
 		if path, got := mistyped(k, def, ch.Params[k]); path != "" {

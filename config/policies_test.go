@@ -42,7 +42,7 @@ func TestCheckPolicyParams(t *testing.T) {
 			name:   "a name the policy does not take",
 			params: `{ provder = "apple" }`,
 			policy: emailRequired,
-			want: `main.hcl:9,14-21: Unknown policy parameter; Policy "gamepot.linkings.email_required" has no parameter "provder"; it takes provider.
+			want: `main.hcl:9,14-21: Unknown policy parameter; Policy "gamepot.linkings.email_required" has no parameter "provder"; it takes provider. Did you mean "provider"?
   9 |   params = { provder = "apple" }
     |              ^^^^^^^
 `,

@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/gpaudit/gpaudit/suggest"
 )
 
 // defaultEndpoints gives each source kind its API's base URL; its keys are
@@ -45,8 +47,8 @@ func (l *loader) sourceBlocks(blocks []*hcl.Block) []*Source {
 			l.diags = append(l.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown source kind",
-				Detail: fmt.Sprintf("%q is not a source kind; use one of %s.",
-					kind, strings.Join(slices.Sorted(maps.Keys(defaultEndpoints)), ", ")),
+				Detail: fmt.Sprintf("%q is not a source kind; use one of %s.%s",
+					kind, strings.Join(slices.Sorted(maps.Keys(defaultEndpoints)), ", "), suggest.Phrase(kind, slices.Sorted(maps.Keys(defaultEndpoints)))),
 				Subject: b.LabelRanges[0].Ptr(),
 			})
 			continue

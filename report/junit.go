@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -19,7 +20,17 @@ import (
 // The schema allows no <properties> inside a <testcase>, so each check's
 // severity, policy and cohort are properties of its <testsuite>, named
 // "TEST.severity", "TEST.policy" and "TEST.cohort" after the test's name.
-type JUnit struct{}
+//
+// A case's classname is "gpaudit.", the configuration folder with dots for
+// slashes, and the file's stem ("gpaudit.examples.quickstart.main"), so the
+// reports of several folders merge with no two cases sharing a name and a
+// classname. The schema has no skipped count on <testsuites>; each
+// <testsuite> counts its skips, and its tests include them.
+type JUnit struct {
+	// Folder is the configuration folder as Options.ConfigDir names it; ""
+	// leaves it out of classnames.
+	Folder string
+}
 
 // NewJUnit returns a JUnit reporter.
 func NewJUnit() *JUnit {
@@ -120,11 +131,7 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 	})
 
 	for _, c := range r.Checks {
-		classname := "gpaudit"
-		if stem := fileStem(c.File); stem != "" {
-			classname += "." + stem
-		}
-		tc := junitCase{Name: c.Name, Classname: classname, Time: "0"}
+		tc := junitCase{Name: c.Name, Classname: classname(j.Folder, c.File), Time: "0"}
 
 		var out []string // the case's <system-out>
 		switch c.Status {
@@ -146,7 +153,7 @@ func (j *JUnit) Report(w io.Writer, r *engine.Results) error {
 		case engine.StatusError:
 			tc.Error = &junitOutcome{Message: c.Error, Text: c.Error}
 		case engine.StatusSkip:
-			tc.Skipped = &junitOutcome{Message: c.Error}
+			tc.Skipped = &junitOutcome{Message: cmp.Or(c.Error, notSelected)}
 		default:
 			return fmt.Errorf("junit report: check %q has unknown status %q", c.Name, c.Status)
 		}
@@ -268,6 +275,25 @@ func writeJUnit(w io.Writer, doc junitSuites) error {
 		return fmt.Errorf("write junit report: %w", err)
 	}
 	return nil
+}
+
+// notSelected is the reason a skipped case gives when its check result gives
+// none: a check is skipped only when the run did not select it.
+const notSelected = "not selected for this run"
+
+// classname is a case's classname: "gpaudit", the folder's parts and the
+// file's stem, joined by dots. A folder "." or "" adds nothing.
+func classname(folder, file string) string {
+	parts := []string{"gpaudit"}
+	for _, p := range strings.Split(filepath.ToSlash(folder), "/") {
+		if p != "" && p != "." {
+			parts = append(parts, p)
+		}
+	}
+	if stem := fileStem(file); stem != "" {
+		parts = append(parts, stem)
+	}
+	return strings.Join(parts, ".")
 }
 
 // fileStem names a suite after its HCL file: "dir/main.hcl" gives "main".

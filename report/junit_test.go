@@ -16,7 +16,59 @@ import (
 const junitSchema = "../../shared/schemas/junit-10.xsd"
 
 func TestJUnitGolden(t *testing.T) {
-	golden(t, "junit.golden", render(t, NewJUnit(), fixture()))
+	golden(t, "junit.golden", render(t, &JUnit{Folder: "examples/quickstart"}, fixture()))
+}
+
+// TestJUnitClassnames holds classnames to SPEC.md: "gpaudit.", the
+// configuration folder with dots for slashes, then the file's stem.
+func TestJUnitClassnames(t *testing.T) {
+	tests := []struct {
+		folder, file, want string
+	}{
+		{"examples/quickstart", "examples/quickstart/main.hcl", "gpaudit.examples.quickstart.main"},
+		{"quickstart", "main.hcl", "gpaudit.quickstart.main"},
+		{"audit", "/ci/audit/chat.hcl", "gpaudit.audit.chat"},
+		{"a/b", "a/b/x.y.hcl", "gpaudit.a.b.x.y"},
+		{"", "main.hcl", "gpaudit.main"},
+		{".", "main.hcl", "gpaudit.main"},
+		{"audit/", "", "gpaudit.audit"},
+	}
+	for _, tt := range tests {
+		if got := classname(tt.folder, tt.file); got != tt.want {
+			t.Errorf("classname(%q, %q) = %q, want %q", tt.folder, tt.file, got, tt.want)
+		}
+	}
+	r := &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{
+		{Name: "a", File: "examples/quickstart/main.hcl", Status: engine.StatusPass},
+	}}
+	p := parseJUnitWith(t, &JUnit{Folder: "examples/quickstart"}, r)
+	if got := p.Suites[0].Cases[0].Classname; got != "gpaudit.examples.quickstart.main" {
+		t.Errorf("report classname = %q, want gpaudit.examples.quickstart.main", got)
+	}
+}
+
+// TestJUnitSkipped: a skipped case says why, and its suite counts it among
+// its tests and its skips.
+func TestJUnitSkipped(t *testing.T) {
+	r := &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{
+		{Name: "run", File: "main.hcl", Status: engine.StatusPass},
+		{Name: "by_tag", File: "main.hcl", Status: engine.StatusSkip, Error: "deselected by --tag"},
+		{Name: "no_reason", File: "main.hcl", Status: engine.StatusSkip},
+	}}
+	p := parseJUnit(t, r)
+	s := p.Suites[0]
+	if s.Tests != 3 || s.Skipped != 2 || p.Tests != 3 {
+		t.Errorf("suite tests/skipped = %d/%d, all tests %d; want 3/2, 3", s.Tests, s.Skipped, p.Tests)
+	}
+	for i, want := range []string{"", "deselected by --tag", notSelected} {
+		got := s.Cases[i].Skipped
+		switch {
+		case want == "" && got != nil:
+			t.Errorf("case %s: skipped %+v, want none", s.Cases[i].Name, got)
+		case want != "" && (got == nil || got.Message != want):
+			t.Errorf("case %s: skipped %+v, want message %q", s.Cases[i].Name, got, want)
+		}
+	}
 }
 
 // junitCases are the Results the schema test validates, beyond the fixture.
@@ -93,16 +145,23 @@ type parsed struct {
 			Error *struct {
 				Message string `xml:"message,attr"`
 			} `xml:"error"`
-			Skipped   *struct{} `xml:"skipped"`
-			SystemOut string    `xml:"system-out"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
+			SystemOut string `xml:"system-out"`
 		} `xml:"testcase"`
 	} `xml:"testsuite"`
 }
 
 func parseJUnit(t *testing.T, r *engine.Results) parsed {
 	t.Helper()
+	return parseJUnitWith(t, NewJUnit(), r)
+}
+
+func parseJUnitWith(t *testing.T, j *JUnit, r *engine.Results) parsed {
+	t.Helper()
 	var p parsed
-	if err := xml.Unmarshal(render(t, NewJUnit(), r), &p); err != nil {
+	if err := xml.Unmarshal(render(t, j, r), &p); err != nil {
 		t.Fatalf("parse JUnit report: %v", err)
 	}
 	return p
@@ -144,8 +203,8 @@ func TestJUnitStructure(t *testing.T) {
 	if got := chat.Cases[0].Error; got == nil || !strings.HasPrefix(got.Message, "cohort blocked_in_chat") {
 		t.Errorf("error case = %+v, want the check's error as message", got)
 	}
-	if chat.Cases[1].Skipped == nil {
-		t.Error("skipped check has no <skipped>")
+	if chat.Cases[1].Skipped == nil || chat.Cases[1].Skipped.Message != notSelected {
+		t.Errorf("skipped check has <skipped> %+v, want one saying why", chat.Cases[1].Skipped)
 	}
 	warns := main.Cases[1]
 	if got, want := warns.SystemOut, "warn: "+engine.FindingID("google_link_unique", "gamepot.linkings.unique_provider", "", "", "")+

@@ -26,6 +26,11 @@ type Options struct {
 	Verbose bool
 	// Version is gpaudit's version, written into JSON reports.
 	Version string
+	// ConfigDir names the configuration folder in JUnit classnames: its
+	// path relative to the working directory, with slashes, or its own name
+	// when it is the working directory. main works it out, since a package
+	// never reads the working directory; "" leaves it out.
+	ConfigDir string
 }
 
 // format is one row of a family's table: the name a user types and the
@@ -66,7 +71,7 @@ func (f family[R]) new(name string, opts Options) (R, error) {
 var checkFormats = family[Reporter]{
 	{"text", func(opts Options) Reporter { return NewText(opts) }},
 	{"json", func(opts Options) Reporter { return NewJSON(opts) }},
-	{"junit", func(Options) Reporter { return NewJUnit() }},
+	{"junit", func(opts Options) Reporter { return &JUnit{Folder: opts.ConfigDir} }},
 }
 
 // Formats returns the format names New accepts, in the order help text
