@@ -259,8 +259,14 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		Severity: chk.Severity,
 		Tags:     slices.Clone(chk.Tags),
 		File:     chk.File,
+		Line:     chk.DeclRange.Start.Line,
 		Findings: []Finding{},
 		Warnings: []Finding{},
+	}
+	p, ok := e.policies[chk.Policy]
+	if ok {
+		// Set before the check may be skipped: a report describes every check.
+		cr.Description = p.info.Description
 	}
 	fail := func(format string, args ...any) CheckResult {
 		cr.Status, cr.Error = StatusError, fmt.Sprintf(format, args...)
@@ -270,7 +276,6 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		cr.Status = StatusSkip
 		return cr
 	}
-	p, ok := e.policies[chk.Policy]
 	if !ok {
 		if e.libraries[chk.Policy] {
 			return fail("policy %s defines neither deny nor warn", chk.Policy)
