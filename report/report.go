@@ -67,6 +67,7 @@ var checkFormats = family[Reporter]{
 	{"text", func(opts Options) Reporter { return NewText(opts) }},
 	{"json", func(opts Options) Reporter { return NewJSON(opts) }},
 	{"junit", func(Options) Reporter { return NewJUnit() }},
+	{"sarif", func(opts Options) Reporter { return NewSARIF(opts) }},
 }
 
 // Formats returns the format names New accepts, in the order help text

@@ -177,9 +177,10 @@ func TestNew(t *testing.T) {
 		{format: "text", want: &Text{}},
 		{format: "json", want: &JSON{}},
 		{format: "junit", want: &JUnit{}},
-		{format: "sarif", wantErr: `unknown format "sarif" (want text, json or junit)`},
-		{format: "", wantErr: `unknown format "" (want text, json or junit)`},
-		{format: "JSON", wantErr: `unknown format "JSON" (want text, json or junit)`},
+		{format: "sarif", want: &SARIF{}},
+		{format: "xml", wantErr: `unknown format "xml" (want text, json, junit or sarif)`},
+		{format: "", wantErr: `unknown format "" (want text, json, junit or sarif)`},
+		{format: "JSON", wantErr: `unknown format "JSON" (want text, json, junit or sarif)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
@@ -205,7 +206,7 @@ func TestNew(t *testing.T) {
 
 func TestCheckFormats(t *testing.T) {
 	got := Formats()
-	if want := []string{"text", "json", "junit"}; !slices.Equal(got, want) {
+	if want := []string{"text", "json", "junit", "sarif"}; !slices.Equal(got, want) {
 		t.Fatalf("Formats() = %q, want %q", got, want)
 	}
 	for _, f := range got {
@@ -213,7 +214,7 @@ func TestCheckFormats(t *testing.T) {
 			t.Errorf("New(%q) for a listed format: %v", f, err)
 		}
 	}
-	if got, want := FormatList(), "text, json or junit"; got != want {
+	if got, want := FormatList(), "text, json, junit or sarif"; got != want {
 		t.Errorf("FormatList() = %q, want %q", got, want)
 	}
 	got[0] = "changed"
