@@ -68,6 +68,7 @@ var checkFormats = family[Reporter]{
 	{"json", func(opts Options) Reporter { return NewJSON(opts) }},
 	{"junit", func(Options) Reporter { return NewJUnit() }},
 	{"sarif", func(opts Options) Reporter { return NewSARIF(opts) }},
+	{"markdown", func(opts Options) Reporter { return NewMarkdown(opts) }},
 }
 
 // Formats returns the format names New accepts, in the order help text

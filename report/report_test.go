@@ -178,9 +178,10 @@ func TestNew(t *testing.T) {
 		{format: "json", want: &JSON{}},
 		{format: "junit", want: &JUnit{}},
 		{format: "sarif", want: &SARIF{}},
-		{format: "xml", wantErr: `unknown format "xml" (want text, json, junit or sarif)`},
-		{format: "", wantErr: `unknown format "" (want text, json, junit or sarif)`},
-		{format: "JSON", wantErr: `unknown format "JSON" (want text, json, junit or sarif)`},
+		{format: "markdown", want: &Markdown{}},
+		{format: "xml", wantErr: `unknown format "xml" (want text, json, junit, sarif or markdown)`},
+		{format: "", wantErr: `unknown format "" (want text, json, junit, sarif or markdown)`},
+		{format: "JSON", wantErr: `unknown format "JSON" (want text, json, junit, sarif or markdown)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
@@ -206,7 +207,7 @@ func TestNew(t *testing.T) {
 
 func TestCheckFormats(t *testing.T) {
 	got := Formats()
-	if want := []string{"text", "json", "junit", "sarif"}; !slices.Equal(got, want) {
+	if want := []string{"text", "json", "junit", "sarif", "markdown"}; !slices.Equal(got, want) {
 		t.Fatalf("Formats() = %q, want %q", got, want)
 	}
 	for _, f := range got {
@@ -214,7 +215,7 @@ func TestCheckFormats(t *testing.T) {
 			t.Errorf("New(%q) for a listed format: %v", f, err)
 		}
 	}
-	if got, want := FormatList(), "text, json, junit or sarif"; got != want {
+	if got, want := FormatList(), "text, json, junit, sarif or markdown"; got != want {
 		t.Errorf("FormatList() = %q, want %q", got, want)
 	}
 	got[0] = "changed"
