@@ -69,6 +69,7 @@ var checkFormats = family[Reporter]{
 	{"junit", func(Options) Reporter { return NewJUnit() }},
 	{"sarif", func(opts Options) Reporter { return NewSARIF(opts) }},
 	{"markdown", func(opts Options) Reporter { return NewMarkdown(opts) }},
+	{"html", func(opts Options) Reporter { return NewHTML(opts) }},
 }
 
 // Formats returns the format names New accepts, in the order help text
