@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"html"
 	"io/fs"
 	"net/netip"
 	"os"
@@ -121,14 +122,21 @@ func personalData(t *testing.T, dir string) []personalValue {
 	return out
 }
 
+// markdownEscape is a backslash escape of Markdown.
+var markdownEscape = regexp.MustCompile(`\\([[:punct:]])`)
+
 // reportsOf runs check over snap with config dir and returns every report
 // format it writes, and stderr, by name.
 func reportsOf(t *testing.T, dir, via, snap string, extra ...string) map[string]string {
 	t.Helper()
 	out := t.TempDir()
-	jsonPath, junitPath := filepath.Join(out, "report.json"), filepath.Join(out, "report.xml")
-	args := append([]string{"check", via, snap, "--as-of", asOf, "--verbose",
-		"--out", "json=" + jsonPath, "--out", "junit=" + junitPath}, extra...)
+	paths := map[string]string{}
+	args := []string{"check", via, snap, "--as-of", asOf, "--verbose"}
+	for _, format := range []string{"json", "junit", "sarif", "markdown", "html"} {
+		paths[format] = filepath.Join(out, "report."+format)
+		args = append(args, "--out", format+"="+paths[format])
+	}
+	args = append(args, extra...)
 	if via == "--sandbox" {
 		args = append(args, "--progress", "plain")
 	}
@@ -137,13 +145,17 @@ func reportsOf(t *testing.T, dir, via, snap string, extra ...string) map[string]
 		t.Fatalf("%s: exit %d\n%s", strings.Join(args, " "), code, stderr)
 	}
 	reports := map[string]string{"text": stdout, "stderr": stderr}
-	for name, path := range map[string]string{"json": jsonPath, "junit": junitPath} {
+	for name, path := range paths {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		reports[name] = string(b)
 	}
+	// Markdown and HTML escape what they show; personal data is sought in
+	// what a reader sees.
+	reports["markdown"] = markdownEscape.ReplaceAllString(html.UnescapeString(reports["markdown"]), "$1")
+	reports["html"] = html.UnescapeString(reports["html"])
 	return reports
 }
 
@@ -198,7 +210,7 @@ func TestNoPersonalDataInReports(t *testing.T) {
 			for _, v := range values {
 				formats := []string{"json"}
 				if v.kind == "email" || v.kind == "ip" {
-					formats = append(formats, "text", "junit")
+					formats = append(formats, "text", "junit", "html")
 				}
 				for _, format := range formats {
 					if !strings.Contains(shown[format], v.value) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/gpaudit/gpaudit/config"
@@ -97,6 +98,51 @@ func res(c *config.Check, status string, records int, reason string) CheckResult
 }
 
 func n(s string) json.Number { return json.Number(s) }
+
+// described gives each result the description of its policy, as Run does
+// for every check whose policy it knows, skipped ones included.
+func described(e *Engine, results []CheckResult) []CheckResult {
+	desc := map[string]string{}
+	for _, p := range e.Policies() {
+		desc[p.Name] = p.Description
+	}
+	for i := range results {
+		results[i].Description = desc[results[i].Policy]
+	}
+	return results
+}
+
+// TestRunPointsAtTheCheck: a result names the line of its check block and
+// its policy's description, for every status, so that SARIF can point at
+// the block and describe the rule even of a check that did not run.
+func TestRunPointsAtTheCheck(t *testing.T) {
+	e := newEngine(t)
+	at := func(c *config.Check, line int) *config.Check {
+		c.DeclRange = hcl.Range{Filename: c.File, Start: hcl.Pos{Line: line, Column: 1}, End: hcl.Pos{Line: line, Column: 20}}
+		return c
+	}
+	checks := []*config.Check{
+		at(chk("ran", "test.params", "blocks"), 7),
+		at(chk("skipped", "test.params", "blocks"), 19),
+		at(chk("unknown", "test.no_such_policy", "blocks"), 31),
+	}
+	got := e.Run(context.Background(), checks, testCohorts(t), now, func(c *config.Check) bool { return c.Name != "skipped" })
+	want := []struct {
+		status, description string
+		line                int
+	}{
+		{StatusFail, "Denies once with the params it was given.", 7},
+		{StatusSkip, "Denies once with the params it was given.", 19},
+		{StatusError, "", 31},
+	}
+	for i, w := range want {
+		c := got.Checks[i]
+		if c.Status != w.status || c.Description != w.description || c.Line != w.line {
+			t.Errorf("check %s: status %q, description %q, line %d; want %q, %q, %d",
+				c.Name, c.Status, c.Description, c.Line, w.status, w.description, w.line)
+		}
+	}
+}
 
 func TestRun(t *testing.T) {
 	e := newEngine(t)
@@ -398,7 +444,7 @@ func TestRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cohorts := testCohorts(t)
 			got := e.Run(context.Background(), tt.checks, cohorts, now, tt.selected)
-			want := &Results{AsOf: now, Cohorts: wantCohorts, Checks: withIDs(tt.want(tt.checks))}
+			want := &Results{AsOf: now, Cohorts: wantCohorts, Checks: described(e, withIDs(tt.want(tt.checks)))}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Run (-want +got):\n%s", diff)
 			}

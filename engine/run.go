@@ -303,10 +303,16 @@ func (e *Engine) prepare(chk *config.Check, loaded map[string]*loadedCohort, clo
 		Severity: chk.Severity,
 		Tags:     slices.Clone(chk.Tags),
 		File:     chk.File,
+		Line:     chk.DeclRange.Start.Line,
 		Findings: []Finding{},
 		Warnings: []Finding{},
 	}
 	cr := &pc.cr
+	p, ok := e.policies[chk.Policy]
+	if ok {
+		// Set before the check may be skipped: a report describes every check.
+		cr.Description = p.info.Description
+	}
 	fail := func(format string, args ...any) *prepared {
 		cr.Status, cr.Error = StatusError, fmt.Sprintf(format, args...)
 		pc.done = true
@@ -317,7 +323,6 @@ func (e *Engine) prepare(chk *config.Check, loaded map[string]*loadedCohort, clo
 		pc.done = true
 		return pc
 	}
-	p, ok := e.policies[chk.Policy]
 	if !ok {
 		if e.libraries[chk.Policy] {
 			return fail("policy %s defines neither deny nor warn", chk.Policy)

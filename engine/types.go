@@ -85,11 +85,17 @@ type CheckResult struct {
 	Severity string
 	Tags     []string
 	File     string // the HCL file that declares the check
-	Status   string // pass | fail | error | skip
-	Records  int
-	Error    string
-	Findings []Finding // from deny, sorted by subject, record id, message
-	Warnings []Finding // from warn, same order
+	// Line is the line of File where the check block starts, for reports
+	// that point at it (SARIF); 0 when unknown.
+	Line int
+	// Description is the policy's description from its METADATA; "" when
+	// the policy has none or is unknown.
+	Description string
+	Status      string // pass | fail | error | skip
+	Records     int
+	Error       string
+	Findings    []Finding // from deny, sorted by subject, record id, message
+	Warnings    []Finding // from warn, same order
 	// Resolved are the findings of the baseline that this check no longer
 	// reports; set by CompareBaseline for checks that ran (pass or fail).
 	Resolved []Resolved

@@ -72,6 +72,9 @@ var checkFormats = family[Reporter]{
 	{"text", func(opts Options) Reporter { return NewText(opts) }},
 	{"json", func(opts Options) Reporter { return NewJSON(opts) }},
 	{"junit", func(opts Options) Reporter { return &JUnit{Folder: opts.ConfigDir} }},
+	{"sarif", func(opts Options) Reporter { return NewSARIF(opts) }},
+	{"markdown", func(opts Options) Reporter { return NewMarkdown(opts) }},
+	{"html", func(opts Options) Reporter { return NewHTML(opts) }},
 }
 
 // Formats returns the format names New accepts, in the order help text

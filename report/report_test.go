@@ -177,9 +177,12 @@ func TestNew(t *testing.T) {
 		{format: "text", want: &Text{}},
 		{format: "json", want: &JSON{}},
 		{format: "junit", want: &JUnit{}},
-		{format: "sarif", wantErr: `unknown format "sarif" (want text, json or junit)`},
-		{format: "", wantErr: `unknown format "" (want text, json or junit)`},
-		{format: "JSON", wantErr: `unknown format "JSON" (want text, json or junit)`},
+		{format: "sarif", want: &SARIF{}},
+		{format: "markdown", want: &Markdown{}},
+		{format: "html", want: &HTML{}},
+		{format: "xml", wantErr: `unknown format "xml" (want text, json, junit, sarif, markdown or html)`},
+		{format: "", wantErr: `unknown format "" (want text, json, junit, sarif, markdown or html)`},
+		{format: "JSON", wantErr: `unknown format "JSON" (want text, json, junit, sarif, markdown or html)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
@@ -205,7 +208,7 @@ func TestNew(t *testing.T) {
 
 func TestCheckFormats(t *testing.T) {
 	got := Formats()
-	if want := []string{"text", "json", "junit"}; !slices.Equal(got, want) {
+	if want := []string{"text", "json", "junit", "sarif", "markdown", "html"}; !slices.Equal(got, want) {
 		t.Fatalf("Formats() = %q, want %q", got, want)
 	}
 	for _, f := range got {
@@ -213,7 +216,7 @@ func TestCheckFormats(t *testing.T) {
 			t.Errorf("New(%q) for a listed format: %v", f, err)
 		}
 	}
-	if got, want := FormatList(), "text, json or junit"; got != want {
+	if got, want := FormatList(), "text, json, junit, sarif, markdown or html"; got != want {
 		t.Errorf("FormatList() = %q, want %q", got, want)
 	}
 	got[0] = "changed"

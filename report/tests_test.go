@@ -97,7 +97,7 @@ func TestFamiliesApart(t *testing.T) {
 	if _, err := New("checkonly", Options{}); err != nil {
 		t.Fatalf("New(checkonly) after adding it to the check family: %v", err)
 	}
-	if got, want := FormatList(), "text, json, junit or checkonly"; got != want {
+	if got, want := FormatList(), "text, json, junit, sarif, markdown, html or checkonly"; got != want {
 		t.Errorf("FormatList() = %q, want %q", got, want)
 	}
 	if slices.Contains(TestFormats(), "checkonly") {
