@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // version is gpaudit's version; release builds set it with -ldflags.
@@ -40,6 +41,10 @@ type env struct {
 	now            func() time.Time
 	// stdoutTTY and stderrTTY say whether colour and progress make sense.
 	stdoutTTY, stderrTTY bool
+	// stdoutWidth is the width in columns of the terminal stdout is, 0 when
+	// it is none or its size is unknown; stderrWidth and stderrHeight are the
+	// size of stderr's, for the progress bars.
+	stdoutWidth, stderrWidth, stderrHeight int
 }
 
 // exitError carries an exit code up to main, with the message already
@@ -87,9 +92,25 @@ func main() {
 		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
 	}
+	if e.stdoutTTY {
+		e.stdoutWidth, _ = terminalSize(os.Stdout)
+	}
+	if e.stderrTTY {
+		e.stderrWidth, e.stderrHeight = terminalSize(os.Stderr)
+	}
 	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)
+}
+
+// terminalSize is the width and height of the terminal f is, or zeros
+// when they cannot be read.
+func terminalSize(f *os.File) (width, height int) {
+	width, height, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0, 0
+	}
+	return width, height
 }
 
 // interruptible returns a context that the first SIGINT (Ctrl-C) or
