@@ -27,14 +27,14 @@
 #     - provider
 package gamepot.linkings.max_per_provider
 
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.records as lib_records
 
 # entries lists [[player, provider], index] for every live link with a
 # string provider. gpaudit.group_by groups them by player and provider in
 # Go: grouping by sorting costs a million-record cohort tens of seconds in
 # Rego, and a rule keyed by player and provider (links[key] contains i)
 # costs time quadratic in the number of records.
-entries := [[[text(object.get(record, "user_id", null)), provider], i] |
+entries := [[[lib_records.text(object.get(record, "user_id", null)), provider], i] |
 	some i, record in input.records
 	object.get(record, "deletedAt", null) == null
 	provider := record.provider
@@ -57,7 +57,7 @@ deny contains finding if {
 		"provider": provider,
 		"count": count(links),
 		"max": limit,
-		"link_ids": sort([text(object.get(input.records[i], "id", null)) | some i in links]),
+		"link_ids": sort([lib_records.text(object.get(input.records[i], "id", null)) | some i in links]),
 	}
 }
 
