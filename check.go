@@ -116,7 +116,7 @@ func (o *checkOptions) validate(fs *pflag.FlagSet, e *env) error {
 			return usageErrorf("check: --fail-on %q is not one of info, low, medium, high, critical, none", o.failOn)
 		}
 	}
-	ropts := report.Options{Color: o.colorFor(e.stdoutTTY, e), Verbose: o.verbose, Version: version, ConfigDir: o.configDir}
+	ropts := report.Options{Color: o.colorFor(e.stdoutTTY, e), Verbose: o.verbose, Version: version, ConfigDir: o.configDir, Width: e.columns()}
 	var err error
 	if o.outputs, err = parseOutputs(o.format, o.outs, ropts); err != nil {
 		return err
@@ -305,6 +305,7 @@ func parseOutputs(format string, outs []string, ropts report.Options) ([]output,
 		}
 		fileOpts := ropts
 		fileOpts.Color = false // files are never coloured
+		fileOpts.Width = 0     // nor cut to a terminal's width
 		rep, err := report.New(f, fileOpts)
 		if err != nil {
 			return nil, usageErrorf("check: --out %q: %v", spec, err)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -206,6 +207,30 @@ func (c *configFlags) colorFor(tty bool, e *env) bool {
 		}
 	}
 	return true
+}
+
+// getenv is the value of name in e's environment, "" when it is not set.
+func (e *env) getenv(name string) string {
+	for _, kv := range e.environ {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// columns is the width that text on stdout fits: the terminal's when
+// stdout is one; else COLUMNS when it is set to a number (so
+// `COLUMNS=80 gpaudit check | less` fits a pager); else 0, no limit: a
+// pipe, a file or a CI log keeps every value whole.
+func (e *env) columns() int {
+	if e.stdoutWidth > 0 {
+		return e.stdoutWidth
+	}
+	if n, err := strconv.Atoi(e.getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
 
 // loaded is a configuration read and checked against the policies.

@@ -104,13 +104,7 @@ func openSession(cmd string, cfg *config.Config, need []string, f *fetchFlags, c
 		}
 	}
 
-	mode := f.progress
-	if mode == "auto" {
-		mode = progress.Plain
-		if e.stderrTTY {
-			mode = progress.Bars
-		}
-	}
+	mode := progressMode(f.progress, e)
 	var tick <-chan time.Time
 	switch mode {
 	case progress.Bars:
@@ -120,7 +114,7 @@ func openSession(cmd string, cfg *config.Config, need []string, f *fetchFlags, c
 		s.ticker = time.NewTicker(5 * time.Second)
 		tick = s.ticker.C
 	}
-	s.display = progress.New(e.stderr, mode, tick)
+	s.display = progress.New(e.stderr, progress.Options{Mode: mode, Width: e.stderrWidth, Height: e.stderrHeight, Now: e.now}, tick)
 
 	rate := f.rateLimit
 	if f.sandbox != "" && !f.rateSet {
@@ -146,6 +140,22 @@ func openSession(cmd string, cfg *config.Config, need []string, f *fetchFlags, c
 	}
 	s.client = client
 	return s, nil
+}
+
+// progressMode is the display --progress asks for: with auto, bars on a
+// terminal that can move its cursor, plain lines on anything else (a pipe,
+// a CI log, TERM=dumb as in Emacs's shell).
+func progressMode(flag string, e *env) string {
+	switch flag {
+	case "plain":
+		return progress.Plain
+	case "none":
+		return progress.None
+	}
+	if e.stderrTTY && e.getenv("TERM") != "dumb" {
+		return progress.Bars
+	}
+	return progress.Plain
 }
 
 // sandboxKey is a fresh key for one sandbox run, so no real key is needed

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // version is gpaudit's version; release builds set it with -ldflags.
@@ -44,6 +45,10 @@ type env struct {
 	// flagsOf, when set, is handed a command's flag set in place of its
 	// help on --help: completion scripts are made from the flag sets so.
 	flagsOf func(*pflag.FlagSet)
+	// stdoutWidth is the width in columns of the terminal stdout is, 0 when
+	// it is none or its size is unknown; stderrWidth and stderrHeight are the
+	// size of stderr's, for the progress bars.
+	stdoutWidth, stderrWidth, stderrHeight int
 }
 
 // exitError carries an exit code up to main, with the message already
@@ -91,9 +96,25 @@ func main() {
 		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
 	}
+	if e.stdoutTTY {
+		e.stdoutWidth, _ = terminalSize(os.Stdout)
+	}
+	if e.stderrTTY {
+		e.stderrWidth, e.stderrHeight = terminalSize(os.Stderr)
+	}
 	code := run(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)
+}
+
+// terminalSize is the width and height of the terminal f is, or zeros
+// when they cannot be read.
+func terminalSize(f *os.File) (width, height int) {
+	width, height, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0, 0
+	}
+	return width, height
 }
 
 // interruptible returns a context that the first SIGINT (Ctrl-C) or

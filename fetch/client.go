@@ -65,10 +65,15 @@ type Progress struct {
 	Requests int // requests answered or failed so far, retries included
 	Retries  int
 	// Total is the number of records the count request announced, or -1
-	// when there was none (one page, per-player cohorts, no concurrency).
+	// when there was none (one page, no concurrency). For a per-player
+	// cohort it is the number of players to look up.
 	Total int
-	Done  bool
-	Err   error // with Done: why the cohort failed
+	// PerPlayer says the cohort is read with one lookup per player; LookedUp
+	// counts the players answered so far, found or not.
+	PerPlayer bool
+	LookedUp  int
+	Done      bool
+	Err       error // with Done: why the cohort failed
 	// Verified, with Done, reports that the records received were held
 	// against the endpoint's count (list cohorts whose count is answered).
 	Verified bool
@@ -467,6 +472,26 @@ func (t *tracker) setVerified(v bool) {
 	t.mu.Lock()
 	t.p.Verified = v
 	t.mu.Unlock()
+}
+
+// perPlayer announces lookups of n players.
+func (t *tracker) perPlayer(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.p.PerPlayer, t.p.Total = true, n
+	if t.fn != nil {
+		t.fn(t.p)
+	}
+}
+
+// lookedUp counts one player answered and reports progress.
+func (t *tracker) lookedUp() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.p.LookedUp++
+	if t.fn != nil {
+		t.fn(t.p)
+	}
 }
 
 func (t *tracker) setTotal(n int) {

@@ -623,6 +623,36 @@ func TestClientProgress(t *testing.T) {
 	}
 }
 
+// TestClientProgressPerPlayer: a per-player cohort announces how many
+// players it will look up (each once), then counts them as they answer,
+// found or not.
+func TestClientProgressPerPlayer(t *testing.T) {
+	srv := startSandbox(t, nil, sandbox.Options{})
+	var mu sync.Mutex
+	var got []fetch.Progress
+	c := newClient(t, srv.URL(), fetch.ClientOptions{Concurrency: 2, Progress: func(p fetch.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, p)
+	}})
+	users := []string{"p00003", "p00001", "p00029", "p00001"}
+	if _, err := c.Cohort(context.Background(), &config.Cohort{Name: "b", Source: "gamepot.main", Dataset: "user_block"}, users); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || !got[0].PerPlayer || got[0].Total != 3 || got[0].LookedUp != 0 {
+		t.Fatalf("first progress = %+v, want 3 players to look up, none yet", got)
+	}
+	last := got[len(got)-1]
+	if !last.Done || last.LookedUp != 3 || last.Total != 3 || !last.PerPlayer {
+		t.Errorf("last progress = %+v, want 3 of 3 players looked up, done", last)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].LookedUp < got[i-1].LookedUp || got[i].LookedUp > got[i].Total {
+			t.Errorf("progress %d = %+v after %+v: lookups go back or past the total", i, got[i], got[i-1])
+		}
+	}
+}
+
 // TestClientReadStats: Read says how each cohort was read, failed ones too.
 func TestClientReadStats(t *testing.T) {
 	srv := startSandbox(t, nil, sandbox.Options{Faults: []sandbox.Fault{

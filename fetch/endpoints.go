@@ -377,6 +377,11 @@ func (c *Client) fetchPlayers(ctx context.Context, s *source, coh *config.Cohort
 	info := datasetOf(coh)
 	found := make([]map[string]any, len(ids))
 	asked := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		asked[id] = struct{}{}
+	}
+	tr.perPlayer(len(asked))
+	clear(asked)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.opts.Concurrency)
 	for i, id := range ids {
@@ -393,6 +398,7 @@ func (c *Client) fetchPlayers(ctx context.Context, s *source, coh *config.Cohort
 				return fmt.Errorf("player %q: %w", id, err)
 			}
 			found[i] = r
+			tr.lookedUp()
 			return nil
 		})
 	}

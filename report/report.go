@@ -24,6 +24,9 @@ type Options struct {
 	Color bool
 	// Verbose lists every finding in the text format, not only the first few.
 	Verbose bool
+	// Width is the number of columns the text format fits its lines in,
+	// the terminal's width; 0 sets no limit (a pipe, a file, a CI log).
+	Width int
 	// Version is gpaudit's version, written into JSON reports.
 	Version string
 	// ConfigDir names the configuration folder in JUnit classnames: its

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fatih/color"
 
+	"github.com/gpaudit/gpaudit/cells"
 	"github.com/gpaudit/gpaudit/engine"
 	"github.com/gpaudit/gpaudit/english"
 )
@@ -22,9 +22,13 @@ const shownFindings = 5
 const indent = "       "
 
 // Text writes a report for people: one aligned line per check, the first
-// findings under it, a summary line at the end.
+// findings under it, a summary line at the end. With a width, no line is
+// wider: long values are cut with an ellipsis, a finding whose columns
+// would not fit gives its message a line of its own, and sentences (errors,
+// reasons, the summary) wrap between words.
 type Text struct {
 	verbose bool
+	width   int // 0: no limit
 
 	pass, fail, errc, skip, warn, faint, plain *color.Color
 }
@@ -34,6 +38,7 @@ type Text struct {
 func NewText(opts Options) *Text {
 	t := &Text{
 		verbose: opts.Verbose,
+		width:   max(0, opts.Width),
 		pass:    color.New(color.FgGreen),
 		fail:    color.New(color.FgRed),
 		errc:    color.New(color.FgMagenta, color.Bold),
@@ -59,10 +64,10 @@ func (t *Text) Report(w io.Writer, r *engine.Results) error {
 
 	var cols columns
 	for _, c := range r.Checks {
-		cols.name = max(cols.name, width(clean(c.Name)))
-		cols.severity = max(cols.severity, width(clean(c.Severity)))
+		cols.name = max(cols.name, cells.Width(clean(c.Name)))
+		cols.severity = max(cols.severity, cells.Width(clean(c.Severity)))
 		cols.count = max(cols.count, len(strconv.Itoa(c.Records)))
-		cols.triage = max(cols.triage, width(triage(c, r.Baseline)))
+		cols.triage = max(cols.triage, cells.Width(triage(c, r.Baseline)))
 	}
 	for _, c := range r.Checks {
 		t.writeCheck(&b, c, cols, r.Baseline)
@@ -123,7 +128,7 @@ func (t *Text) writeCheck(b *bytes.Buffer, c engine.CheckResult, cols columns, b
 		rest += pad(triage(c, baseline), cols.triage) + "  "
 	}
 	rest += clean(title)
-	b.WriteString(paint.Sprint(word) + pad("", max(2, len(indent)-width(word))) + strings.TrimRight(rest, " ") + "\n")
+	t.line(b, span{word, paint}, span{pad("", max(2, len(indent)-cells.Width(word))) + rest, nil})
 
 	t.writeFindings(b, c.Findings, func(f engine.Finding) string {
 		switch {
@@ -139,26 +144,28 @@ func (t *Text) writeCheck(b *bytes.Buffer, c engine.CheckResult, cols columns, b
 	t.writeFindings(b, c.Warnings, func(engine.Finding) string { return "warn:" })
 	if t.verbose {
 		for _, p := range c.Resolved {
-			line := indent + t.faint.Sprint("resolved:") + " " + p.ID
+			line := " " + p.ID
 			for _, s := range []string{p.Subject, p.RecordID} {
 				if s != "" {
 					line += "  " + clean(s)
 				}
 			}
-			b.WriteString(line + "\n")
+			t.line(b, span{indent, nil}, span{"resolved:", t.faint}, span{line, nil})
 		}
 	}
 
 	if c.Error != "" {
-		label := ""
+		var label []span
+		cont := indent
 		if c.Status == engine.StatusError {
-			label = t.errc.Sprint("error:") + " "
+			label = []span{{"error:", t.errc}, {" ", nil}}
+			cont += "       " // under the text after "error: "
 		}
 		for i, line := range strings.Split(c.Error, "\n") {
 			if i > 0 {
-				label = ""
+				label = nil
 			}
-			b.WriteString(indent + label + clean(line) + "\n")
+			t.wrap(b, append([]span{{indent, nil}}, label...), cont, words(clean(line), nil))
 		}
 	}
 }
@@ -179,51 +186,101 @@ func (t *Text) status(s string) (string, *color.Color) {
 	return strings.ToUpper(clean(s)), t.plain
 }
 
+// shownFinding is a finding as its columns show it.
+type shownFinding struct {
+	label, id, subject, record, message string
+	// same: the record id is the subject, shown once under the subject.
+	same bool
+}
+
 // writeFindings lists fs as columns "label  id  subject  record_id
 // message", the id only with Verbose, leaving out a column that is empty for
-// every finding shown. label gives a finding's label ("warn:", "new:"),
-// printed in the warning colour; the label of no finding in particular
-// leads the line that counts the findings not shown.
+// every finding shown. A record id equal to the subject is not repeated.
+// label gives a finding's label ("warn:", "new:"), printed in the warning
+// colour; the label of no finding in particular leads the line that counts
+// the findings not shown. When some finding's line would be wider than the
+// width, every finding takes two lines: its columns, then its message.
 func (t *Text) writeFindings(b *bytes.Buffer, fs []engine.Finding, label func(engine.Finding) string) {
 	shown := fs
 	if !t.verbose && len(fs) > shownFindings {
 		shown = fs[:shownFindings]
 	}
-	var labelW, subjW, recW int
-	for _, f := range shown {
-		labelW = max(labelW, width(label(f)))
-		subjW = max(subjW, width(clean(f.Subject)))
-		recW = max(recW, width(clean(f.RecordID)))
+	rows := make([]shownFinding, len(shown))
+	var labelW, subjW, recW, msgW int
+	for i, f := range shown {
+		row := shownFinding{label: label(f), subject: clean(f.Subject), record: clean(f.RecordID), message: clean(f.Message)}
+		if t.verbose {
+			row.id = f.ID
+		}
+		if row.record != "" && row.record == row.subject {
+			// Said once: a per-player finding about the player's own record.
+			row.record, row.same = "", true
+		}
+		rows[i] = row
+		labelW = max(labelW, cells.Width(row.label))
+		subjW = max(subjW, cells.Width(row.subject))
+		recW = max(recW, cells.Width(row.record))
+		msgW = max(msgW, cells.Width(row.message))
 	}
 	lead := indent
-	for _, f := range shown {
-		line := indent
-		if labelW > 0 {
-			l := label(f)
-			if l != "" {
-				l = t.warn.Sprint(l)
-			}
-			line += l + pad("", labelW-width(label(f))) + " "
-			lead = indent + pad("", labelW+1)
+	if labelW > 0 {
+		lead = indent + pad("", labelW+1)
+	}
+	// One line per finding if the widest fits.
+	full := cells.Width(lead)
+	for _, w := range []int{cells.Width(firstID(rows)), subjW, recW} {
+		if w > 0 {
+			full += w + 2
 		}
-		if t.verbose {
-			line += f.ID + "  "
+	}
+	stacked := t.width > 0 && full+msgW > t.width
+	for _, row := range rows {
+		spans := []span{{indent, nil}}
+		if labelW > 0 {
+			l := span{row.label, t.warn}
+			if row.label == "" {
+				l.paint = nil
+			}
+			spans = append(spans, l, span{pad("", labelW-cells.Width(row.label)) + " ", nil})
+		}
+		cols := ""
+		if row.id != "" {
+			cols += row.id + "  "
 		}
 		if subjW > 0 {
-			line += pad(english.OrDash(clean(f.Subject)), subjW) + "  "
+			cols += pad(english.OrDash(row.subject), subjW) + "  "
 		}
-		if recW > 0 {
-			line += pad(english.OrDash(clean(f.RecordID)), recW) + "  "
+		switch {
+		case recW > 0 && row.same:
+			cols += pad("", recW) + "  "
+		case recW > 0:
+			cols += pad(english.OrDash(row.record), recW) + "  "
 		}
-		b.WriteString(strings.TrimRight(line+clean(f.Message), " ") + "\n")
+		if stacked {
+			t.line(b, append(spans, span{cols, nil})...)
+			t.line(b, span{lead + "  " + row.message, nil})
+			continue
+		}
+		t.line(b, append(spans, span{cols + row.message, nil})...)
 	}
 	if hidden := len(fs) - len(shown); hidden > 0 {
+		more := []span{{lead, nil}}
 		// Hidden warnings are still said to be warnings.
 		if l := label(engine.Finding{}); l != "" {
-			lead = indent + t.warn.Sprint(l) + " "
+			more = []span{{indent, nil}, {l, t.warn}, {" ", nil}}
 		}
-		b.WriteString(lead + t.faint.Sprintf("… and %d more (use --verbose)", hidden) + "\n")
+		more = append(more, span{fmt.Sprintf("… and %d more (use --verbose)", hidden), t.faint})
+		t.line(b, more...)
 	}
+}
+
+// firstID is the width of the finding id column: every id has the same
+// length, "" when ids are not shown.
+func firstID(rows []shownFinding) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return rows[0].id
 }
 
 // writeCohorts lists the cohorts that could not be loaded, since their checks
@@ -238,13 +295,15 @@ func (t *Text) writeCohorts(b *bytes.Buffer, cohorts []engine.CohortResult) {
 	if len(failed) == 0 {
 		return
 	}
-	b.WriteString("\n" + english.Plural(len(failed), "cohort") + " could not be loaded:\n")
+	b.WriteString("\n")
+	t.wrap(b, nil, "", words(english.Plural(len(failed), "cohort")+" could not be loaded:", nil))
 	for _, c := range failed {
 		lines := strings.Split(c.Error, "\n")
-		fmt.Fprintf(b, "  %s %s %s\n", t.errc.Sprint(clean(c.Name)),
-			t.faint.Sprintf("(%s %s):", clean(c.Source), clean(c.Dataset)), clean(lines[0]))
+		lead := []span{{"  ", nil}, {clean(c.Name), t.errc}, {" ", nil},
+			{fmt.Sprintf("(%s %s):", clean(c.Source), clean(c.Dataset)), t.faint}, {" ", nil}}
+		t.wrap(b, lead, "    ", words(clean(lines[0]), nil))
 		for _, line := range lines[1:] {
-			b.WriteString("    " + clean(line) + "\n")
+			t.wrap(b, []span{{"    ", nil}}, "    ", words(clean(line), nil))
 		}
 	}
 }
@@ -257,10 +316,10 @@ func (t *Text) writeWaivers(b *bytes.Buffer, waivers []engine.WaiverResult) {
 	}
 	var statusW, nameW, checkW, matchedW int
 	for _, w := range waivers {
-		statusW = max(statusW, width(w.Status))
-		nameW = max(nameW, width(clean(w.Name)))
-		checkW = max(checkW, width(clean(w.Check)))
-		matchedW = max(matchedW, width(english.Plural(w.Matched, "finding")))
+		statusW = max(statusW, cells.Width(w.Status))
+		nameW = max(nameW, cells.Width(clean(w.Name)))
+		checkW = max(checkW, cells.Width(clean(w.Check)))
+		matchedW = max(matchedW, cells.Width(english.Plural(w.Matched, "finding")))
 	}
 	b.WriteString("\nWaivers:\n")
 	for _, w := range waivers {
@@ -271,48 +330,170 @@ func (t *Text) writeWaivers(b *bytes.Buffer, waivers []engine.WaiverResult) {
 		case engine.WaiverUnused:
 			paint = t.faint
 		}
-		line := "  " + paint.Sprint(w.Status) + pad("", statusW-width(w.Status)) + "  " +
+		rest := pad("", statusW-cells.Width(w.Status)) + "  " +
 			pad(clean(w.Name), nameW) + "  " + pad(clean(w.Check), checkW) + "  " +
 			pad(english.Plural(w.Matched, "finding"), matchedW) + "  expires " + w.Expires.UTC().Format(time.RFC3339) +
 			"  " + clean(w.Owner)
-		b.WriteString(line + "\n")
+		t.line(b, span{"  ", nil}, span{w.Status, paint}, span{rest, nil})
 		if t.verbose {
-			b.WriteString("    " + t.faint.Sprint(clean(w.Reason)) + "\n")
+			t.wrap(b, []span{{"    ", nil}}, "    ", words(clean(w.Reason), t.faint))
 		}
 	}
 }
 
 func (t *Text) writeSummary(b *bytes.Buffer, r *engine.Results) {
 	n := count(r)
-	failed := fmt.Sprintf("%d failed", n.failed)
+	var ws []word
+	// A phrase ("7 findings,") is a word: a line never ends between a
+	// number and its noun.
+	add := func(s string, paint *color.Color, punct string) {
+		ws = append(ws, word{{s, paint}, {punct, nil}})
+	}
+	add(english.Plural(n.checks, "check")+":", nil, "")
+	add(fmt.Sprintf("%d passed", n.passed), nil, ",")
+	failed := (*color.Color)(nil)
 	if n.failed > 0 {
-		failed = t.fail.Sprint(failed)
+		failed = t.fail
 	}
-	errs := english.Plural(n.errors, "error")
+	add(fmt.Sprintf("%d failed", n.failed), failed, ",")
+	errs := (*color.Color)(nil)
 	if n.errors > 0 {
-		errs = t.errc.Sprint(errs)
+		errs = t.errc
 	}
+	add(english.Plural(n.errors, "error"), errs, ",")
+	add(fmt.Sprintf("%d skipped", n.skipped), nil, ";")
 	findings := english.Plural(n.findings, "finding")
 	if len(r.Waivers) > 0 {
 		findings += fmt.Sprintf(" (%d waived)", n.waived)
 	}
-	against := ""
+	add(findings, nil, ",")
+	warnings := english.Plural(n.warnings, "warning")
 	if r.Baseline {
-		against = fmt.Sprintf("; %d new, %d resolved", n.fresh, n.resolved)
+		add(warnings, nil, ";")
+		add(fmt.Sprintf("%d new", n.fresh), nil, ",")
+		add(fmt.Sprintf("%d resolved", n.resolved), nil, "")
+	} else {
+		add(warnings, nil, "")
 	}
-	fmt.Fprintf(b, "%s: %d passed, %s, %s, %d skipped; %s, %s%s (as of %s)\n",
-		english.Plural(n.checks, "check"), n.passed, failed, errs, n.skipped,
-		findings, english.Plural(n.warnings, "warning"), against, formatAsOf(r.AsOf))
+	add("(as of "+formatAsOf(r.AsOf)+")", nil, "")
+	t.wrap(b, nil, "", ws)
 }
 
-// width approximates a string's width on screen by its rune count.
-func width(s string) int {
-	return utf8.RuneCountInString(s)
+// span is a piece of a line in one colour (nil: none).
+type span struct {
+	text  string
+	paint *color.Color
+}
+
+// word is what wrap never breaks; its spans may differ in colour.
+type word []span
+
+func (w word) width() int {
+	n := 0
+	for _, s := range w {
+		n += cells.Width(s.text)
+	}
+	return n
+}
+
+// words splits s at its spaces into words of one colour.
+func words(s string, paint *color.Color) []word {
+	var ws []word
+	for _, f := range strings.Fields(s) {
+		ws = append(ws, word{{f, paint}})
+	}
+	return ws
+}
+
+// line writes spans as one line without trailing spaces, cut with an
+// ellipsis to the width.
+func (t *Text) line(b *bytes.Buffer, spans ...span) {
+	for len(spans) > 0 {
+		last := &spans[len(spans)-1]
+		last.text = strings.TrimRight(last.text, " ")
+		if last.text != "" {
+			break
+		}
+		spans = spans[:len(spans)-1]
+	}
+	// Neighbours of one colour are painted as one.
+	var merged []span
+	for _, s := range spans {
+		if n := len(merged); n > 0 && merged[n-1].paint == s.paint {
+			merged[n-1].text += s.text
+			continue
+		}
+		merged = append(merged, s)
+	}
+	spans = merged
+	total := 0
+	for _, s := range spans {
+		total += cells.Width(s.text)
+	}
+	budget := -1 // no cut
+	if t.width > 0 && total > t.width {
+		budget = t.width - 1 // the ellipsis takes the last cell
+	}
+	for _, s := range spans {
+		text := s.text
+		if budget >= 0 && cells.Width(text) > budget {
+			kept := cells.Take(text, budget)
+			if rest := text[len(kept):]; strings.HasPrefix(rest, " ") && cells.Width(kept) < budget {
+				kept += " " // a cut between columns: the ellipsis stands apart
+			}
+			t.paint(b, span{kept + cells.Ellipsis, s.paint})
+			break
+		}
+		if budget >= 0 {
+			budget -= cells.Width(text)
+		}
+		t.paint(b, span{text, s.paint})
+	}
+	b.WriteByte('\n')
+}
+
+func (t *Text) paint(b *bytes.Buffer, s span) {
+	if s.paint == nil || s.text == "" {
+		b.WriteString(s.text)
+		return
+	}
+	b.WriteString(s.paint.Sprint(s.text))
+}
+
+// wrap writes lead and then ws, one space apart, on as many lines as the
+// width needs, the lines after the first led by cont. A word wider than a
+// line is cut. Without a width, everything is one line.
+func (t *Text) wrap(b *bytes.Buffer, lead []span, cont string, ws []word) {
+	spans := lead
+	used := 0
+	for _, s := range lead {
+		used += cells.Width(s.text)
+	}
+	start := used // where the first word of a line goes
+	for _, w := range ws {
+		switch {
+		case used == start:
+		case t.width > 0 && used+1+w.width() > t.width:
+			t.line(b, spans...)
+			spans = []span{{cont, nil}}
+			used = cells.Width(cont)
+			start = used
+		default:
+			// A space inside a phrase of one colour takes the colour, so
+			// that the phrase is painted as one.
+			var paint *color.Color
+			if prev := spans[len(spans)-1].paint; prev == w[0].paint {
+				paint = prev
+			}
+			spans = append(spans, span{" ", paint})
+			used++
+		}
+		spans = append(spans, w...)
+		used += w.width()
+	}
+	t.line(b, spans...)
 }
 
 func pad(s string, w int) string {
-	if n := width(s); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
+	return cells.Pad(s, w)
 }

@@ -1,11 +1,14 @@
 package report
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/fatih/color"
 
+	"github.com/gpaudit/gpaudit/cells"
 	"github.com/gpaudit/gpaudit/engine"
 )
 
@@ -18,11 +21,69 @@ func TestTextGolden(t *testing.T) {
 		{"text_verbose.golden", Options{Verbose: true}},
 		{"text_color.golden", Options{Color: true}},
 		{"text_color_verbose.golden", Options{Color: true, Verbose: true}},
+		{"text_80.golden", Options{Width: 80}},
+		{"text_color_verbose_60.golden", Options{Color: true, Verbose: true, Width: 60}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			golden(t, tt.file, render(t, NewText(tt.opts), fixture()))
 		})
+	}
+	t.Run("triage_verbose_80.text.golden", func(t *testing.T) {
+		golden(t, "triage_verbose_80.text.golden", render(t, NewText(Options{Verbose: true, Width: 80}), triageFixture()))
+	})
+}
+
+// escape matches the colour sequences the text format writes.
+var escape = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// TestTextFitsWidth renders both fixtures at many widths, with and without
+// colour and Verbose, and holds every line to the width; and without a
+// width, the lines are as wide as they are.
+func TestTextFitsWidth(t *testing.T) {
+	for _, fix := range []func() *engine.Results{fixture, triageFixture} {
+		for width := 20; width <= 140; width++ {
+			for _, opts := range []Options{{Width: width}, {Width: width, Color: true, Verbose: true}} {
+				text := string(render(t, NewText(opts), fix()))
+				for n, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+					if w := cells.Width(escape.ReplaceAllString(line, "")); w > width {
+						t.Fatalf("%+v: line %d is %d columns wide:\n%s", opts, n+1, w, line)
+					}
+				}
+				if width >= 30 && !strings.Contains(text, "(as of 2026-11-22T00:00:00Z)") {
+					t.Fatalf("%+v: the clock of the summary is cut:\n%s", opts, text)
+				}
+			}
+		}
+	}
+	wide := 0
+	for line := range strings.SplitSeq(string(render(t, NewText(Options{Verbose: true}), triageFixture())), "\n") {
+		wide = max(wide, cells.Width(line))
+	}
+	if wide <= 120 {
+		t.Errorf("without a width the widest line is %d columns; the fixture should have longer ones", wide)
+	}
+}
+
+// TestTextSubjectOnce: a per-player finding whose record is the player
+// names them once; a finding with another record id keeps both columns.
+func TestTextSubjectOnce(t *testing.T) {
+	const id = "0c9c8987-fc6f-44a9-abee-63e75b7f9c1b"
+	check := func(fs ...engine.Finding) *engine.Results {
+		return &engine.Results{AsOf: asOf, Checks: []engine.CheckResult{{
+			Name: "online", Severity: "high", Status: engine.StatusFail, Records: 2, Findings: fs,
+		}}}
+	}
+	got := string(render(t, NewText(Options{}), check(engine.Finding{Subject: id, RecordID: id, Message: "online"})))
+	if want := "       " + id + "  online\n"; !strings.Contains(got, want) {
+		t.Errorf("got\n%s\nwant a line\n%s", got, want)
+	}
+	got = string(render(t, NewText(Options{}), check(
+		engine.Finding{Subject: id, RecordID: id, Message: "online"},
+		engine.Finding{Subject: id, RecordID: "TWVt", Message: "other"})))
+	want := fmt.Sprintf("       %s        online\n       %s  TWVt  other\n", id, id)
+	if !strings.Contains(got, want) {
+		t.Errorf("got\n%s\nwant lines\n%s", got, want)
 	}
 }
 

@@ -13,7 +13,7 @@
 #   which blocks are in force.
 package gpaudit.lib.blocks
 
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.time as lib_time
 
 # window is "active" when the block's window holds now, and "unreadable" when
 # one of its timestamps cannot be read and the other does not rule now out;
@@ -30,7 +30,7 @@ window(started_at, ended_at) := result if {
 nanos(null) := null
 
 nanos(ts) := ns if {
-	ns := instant(ts)
+	ns := lib_time.instant(ts)
 } else := "unreadable" if {
 	ts != null
 }

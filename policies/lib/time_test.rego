@@ -1,14 +1,14 @@
 package gpaudit.lib.time_test
 
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.time as lib_time
 
 test_instant_accepts_valid_timestamps if {
-	instant("2025-07-23T00:00:00+09:00") == time.parse_rfc3339_ns("2025-07-22T15:00:00Z")
-	instant("2024-02-29T12:00:00Z") == time.parse_rfc3339_ns("2024-02-29T12:00:00Z")
-	instant("2000-02-29T00:00:00Z") == time.parse_rfc3339_ns("2000-02-29T00:00:00Z")
-	instant("2025-12-31T23:59:59.123456789-23:59") == time.parse_rfc3339_ns("2025-12-31T23:59:59.123456789-23:59")
-	instant("1678-01-01T00:00:00Z") == time.parse_rfc3339_ns("1678-01-01T00:00:00Z")
-	instant("2261-12-31T23:59:59Z") == time.parse_rfc3339_ns("2261-12-31T23:59:59Z")
+	lib_time.instant("2025-07-23T00:00:00+09:00") == time.parse_rfc3339_ns("2025-07-22T15:00:00Z")
+	lib_time.instant("2024-02-29T12:00:00Z") == time.parse_rfc3339_ns("2024-02-29T12:00:00Z")
+	lib_time.instant("2000-02-29T00:00:00Z") == time.parse_rfc3339_ns("2000-02-29T00:00:00Z")
+	lib_time.instant("2025-12-31T23:59:59.123456789-23:59") == time.parse_rfc3339_ns("2025-12-31T23:59:59.123456789-23:59")
+	lib_time.instant("1678-01-01T00:00:00Z") == time.parse_rfc3339_ns("1678-01-01T00:00:00Z")
+	lib_time.instant("2261-12-31T23:59:59Z") == time.parse_rfc3339_ns("2261-12-31T23:59:59Z")
 }
 
 test_instant_rejects_what_parsing_would_fail_on if {
@@ -40,6 +40,6 @@ test_instant_rejects_what_parsing_would_fail_on if {
 		" 2025-01-01T00:00:00Z",
 		"2025-01-01T00:00:00Z\n",
 	] {
-		not instant(ts)
+		not lib_time.instant(ts)
 	}
 }

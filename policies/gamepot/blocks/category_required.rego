@@ -14,7 +14,7 @@
 #   params: {}
 package gamepot.blocks.category_required
 
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.records as lib_records
 
 # One pass over the records; the type test comes first, inline, so other
 # blocks leave early.
@@ -25,8 +25,8 @@ deny contains finding if {
 	problem := describe(object.filter(record, {"category_id"}))
 	finding := {
 		"msg": sprintf("manual block has no category: %s", [problem]),
-		"subject": text(object.get(record, "member_id", null)),
-		"record_id": text(object.get(record, "id", null)),
+		"subject": lib_records.text(object.get(record, "member_id", null)),
+		"record_id": lib_records.text(object.get(record, "id", null)),
 		"problem": problem,
 	}
 }

@@ -22,7 +22,7 @@
 #   params: {}
 package gamepot.blocks.duplicate_active
 
-import data.gpaudit.lib.blocks.window
+import data.gpaudit.lib.blocks as lib_blocks
 
 # One finding per player with two or more active blocks. OPA indexes the
 # blocks comprehension by player (comprehension indexing): it groups active
@@ -55,7 +55,7 @@ active := [[player, i, state] |
 	player := record.member_id
 	is_string(player)
 	player != ""
-	state := window(object.get(record, "startedAt", null), object.get(record, "endedAt", null))
+	state := lib_blocks.window(object.get(record, "startedAt", null), object.get(record, "endedAt", null))
 ]
 
 message(total, 0) := sprintf("player has %d active blocks", [total])

@@ -19,8 +19,8 @@
 #   params: {}
 package gamepot.blocks.expired_still_active
 
-import data.gpaudit.lib.records.text
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.records as lib_records
+import data.gpaudit.lib.time as lib_time
 
 # One day in hundredths: nanoseconds divided by it, rounded up, are days to
 # two decimals. One division instead of a multiplication and a division:
@@ -35,13 +35,13 @@ deny contains finding if {
 	record.status == 1
 	record.deleted == false
 	ended_at := object.get(record, "endedAt", null)
-	ended := instant(ended_at)
+	ended := lib_time.instant(ended_at)
 	ended < input.now_ns
 	days := ceil((input.now_ns - ended) / centiday_ns) / 100
 	finding := {
 		"msg": sprintf("block ended %v days ago but still has status 1", [days]),
-		"subject": text(object.get(record, "member_id", null)),
-		"record_id": text(object.get(record, "id", null)),
+		"subject": lib_records.text(object.get(record, "member_id", null)),
+		"record_id": lib_records.text(object.get(record, "id", null)),
 		"ended_at": ended_at,
 		"days_since_end": days,
 	}
@@ -55,11 +55,11 @@ deny contains finding if {
 	record.deleted == false
 	ended_at := object.get(record, "endedAt", null)
 	ended_at != null
-	not instant(ended_at)
+	not lib_time.instant(ended_at)
 	finding := {
 		"msg": "block with status 1 has an unreadable endedAt, so whether it has ended cannot be checked",
-		"subject": text(object.get(record, "member_id", null)),
-		"record_id": text(object.get(record, "id", null)),
+		"subject": lib_records.text(object.get(record, "member_id", null)),
+		"record_id": lib_records.text(object.get(record, "id", null)),
 		"ended_at": ended_at,
 		"unreadable": "endedAt",
 	}

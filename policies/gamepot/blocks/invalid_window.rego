@@ -20,8 +20,8 @@
 #   params: {}
 package gamepot.blocks.invalid_window
 
-import data.gpaudit.lib.records.text
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.records as lib_records
+import data.gpaudit.lib.time as lib_time
 
 # One pass over the records; no function takes a whole record, which OPA
 # would hash for its function cache, once per record. The short test of
@@ -34,8 +34,8 @@ deny contains finding if {
 	details := problem(started_at, ended_at)
 	finding := object.union(
 		{
-			"subject": text(object.get(record, "member_id", null)),
-			"record_id": text(object.get(record, "id", null)),
+			"subject": lib_records.text(object.get(record, "member_id", null)),
+			"record_id": lib_records.text(object.get(record, "id", null)),
 			"started_at": started_at,
 			"ended_at": ended_at,
 		},
@@ -43,9 +43,9 @@ deny contains finding if {
 	)
 }
 
-good(started_at, null) if instant(started_at)
+good(started_at, null) if lib_time.instant(started_at)
 
-good(started_at, ended_at) if instant(ended_at) > instant(started_at)
+good(started_at, ended_at) if lib_time.instant(ended_at) > lib_time.instant(started_at)
 
 # problem describes what is wrong with a window; it is undefined for a good
 # one. A null end leaves the else branch undefined: an open window is valid.
@@ -58,7 +58,7 @@ problem(started_at, ended_at) := details if {
 		"unreadable": fields,
 	}
 } else := details if {
-	length := instant(ended_at) - instant(started_at)
+	length := lib_time.instant(ended_at) - lib_time.instant(started_at)
 	length <= 0
 	details := shape(length)
 }
@@ -76,11 +76,11 @@ shape(length) := {
 }
 
 bad_start(ts) := [] if {
-	instant(ts)
+	lib_time.instant(ts)
 } else := ["startedAt"]
 
 bad_end(ts) := [] if {
 	ts == null
 } else := [] if {
-	instant(ts)
+	lib_time.instant(ts)
 } else := ["endedAt"]

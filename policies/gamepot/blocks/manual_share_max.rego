@@ -26,7 +26,7 @@
 #     max_ratio: 0.5
 package gamepot.blocks.manual_share_max
 
-import data.gpaudit.lib.blocks.window
+import data.gpaudit.lib.blocks as lib_blocks
 
 # active holds [type, window] of every block that is or may be active: one
 # pass over the records.
@@ -34,7 +34,7 @@ active := [[object.get(record, "type", null), state] |
 	some record in input.records
 	record.status == 1
 	record.deleted == false
-	state := window(object.get(record, "startedAt", null), object.get(record, "endedAt", null))
+	state := lib_blocks.window(object.get(record, "startedAt", null), object.get(record, "endedAt", null))
 ]
 
 # Comparing manual with max_ratio * total, not the ratio with max_ratio,
@@ -63,7 +63,7 @@ deny contains finding if {
 deny contains finding if {
 	not valid_max_ratio
 	finding := {
-		"msg": sprintf("param max_ratio must be a number from 0 to 1, not %s", [param_value("max_ratio")]),
+		"msg": sprintf("param max_ratio must be a number from 0 to 1, not %s", [param_value(input.params, "max_ratio")]),
 		"subject": "",
 		"record_id": "",
 		"problem": "bad param",
@@ -80,8 +80,8 @@ valid_max_ratio if {
 # param_value is a param's value when it is a number, else its JSON type, or
 # "missing": the engine merges the defaults in, but a caller evaluating the
 # policy directly may not.
-param_value(name) := sprintf("%v", [input.params[name]]) if {
-	is_number(input.params[name])
-} else := type_name(input.params[name]) if {
-	_ = input.params[name]
+param_value(params, name) := sprintf("%v", [params[name]]) if {
+	is_number(params[name])
+} else := type_name(params[name]) if {
+	_ = params[name]
 } else := "missing"

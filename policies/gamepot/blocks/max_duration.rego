@@ -22,7 +22,7 @@
 #     type: manual
 package gamepot.blocks.max_duration
 
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.time as lib_time
 
 day_ns := 86400000000000
 
@@ -75,26 +75,26 @@ deny contains finding if {
 # plainly ended.
 unreadable(_, ended_at) := "endedAt" if {
 	ended_at != null
-	not instant(ended_at)
+	not lib_time.instant(ended_at)
 }
 
 unreadable(started_at, ended_at) := "startedAt" if {
-	not instant(started_at)
+	not lib_time.instant(started_at)
 	still_open(ended_at)
 }
 
 still_open(null) := true
 
-still_open(ended_at) if instant(ended_at) > input.now_ns
+still_open(ended_at) if lib_time.instant(ended_at) > input.now_ns
 
 # too_long is how long a block lasts in nanoseconds, or null when it has no
 # end, if it is active and longer than max_days; otherwise it is undefined.
-too_long(started_at, null) := null if is_number(instant(started_at))
+too_long(started_at, null) := null if is_number(lib_time.instant(started_at))
 
 too_long(started_at, ended_at) := ns if {
-	ended := instant(ended_at)
+	ended := lib_time.instant(ended_at)
 	ended > input.now_ns
-	ns := ended - instant(started_at)
+	ns := ended - lib_time.instant(started_at)
 	ns > input.params.max_days * day_ns
 }
 

@@ -24,7 +24,7 @@
 #     languages: []
 package gamepot.blocks.reason_required
 
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.records as lib_records
 
 # One pass over the records. The test is an inline comprehension over the
 # record's few entries: no function takes a whole record or its entries,
@@ -42,8 +42,8 @@ deny contains finding if {
 	problem := default_problem(entries)
 	finding := {
 		"msg": sprintf("block has no default reason: %s", [problem]),
-		"subject": text(object.get(record, "member_id", null)),
-		"record_id": text(object.get(record, "id", null)),
+		"subject": lib_records.text(object.get(record, "member_id", null)),
+		"record_id": lib_records.text(object.get(record, "id", null)),
 		"key": "default",
 		"problem": problem,
 	}
@@ -64,8 +64,8 @@ deny contains finding if {
 	missing := sort(missing_set)
 	finding := {
 		"msg": sprintf("block has no reason in %s", [concat(", ", missing)]),
-		"subject": text(object.get(record, "member_id", null)),
-		"record_id": text(object.get(record, "id", null)),
+		"subject": lib_records.text(object.get(record, "member_id", null)),
+		"record_id": lib_records.text(object.get(record, "id", null)),
 		"key": "languages",
 		"problem": "missing languages",
 		"missing_languages": missing,
@@ -86,9 +86,9 @@ deny contains finding if {
 
 # languages is the set of required codes; empty when the param is not a
 # list of strings, which its own finding reports.
-languages := {lang | some lang in input.params.languages} if {
-	valid_languages
-} else := set()
+default languages := set()
+
+languages := {lang | some lang in input.params.languages} if valid_languages
 
 valid_languages if {
 	is_array(input.params.languages)

@@ -42,8 +42,8 @@
 #     v1: user_block
 package gamepot.cross.block_consistency
 
-import data.gpaudit.lib.blocks.window
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.blocks as lib_blocks
+import data.gpaudit.lib.records as lib_records
 
 deny contains finding if {
 	not v1_given
@@ -106,12 +106,12 @@ sides := {"memberblock": input.records, "user_block": input.cohorts.v1}
 # that is or may be active; member_id and id are "" when not a string. The
 # cheap equality tests come first, so most blocks leave early, and no
 # function takes a whole block, which OPA would hash for its function cache.
-windows contains [side, text(object.get(block, "member_id", null)), text(object.get(block, "id", null)), state] if {
+windows contains [side, lib_records.text(object.get(block, "member_id", null)), lib_records.text(object.get(block, "id", null)), state] if {
 	some side, records in sides
 	some block in records
 	block.status == 1
 	block.deleted == false
-	state := window(object.get(block, "startedAt", null), object.get(block, "endedAt", null))
+	state := lib_blocks.window(object.get(block, "startedAt", null), object.get(block, "endedAt", null))
 }
 
 # by_player groups the windows by player once: OPA indexes the inner

@@ -34,7 +34,7 @@
 #     - username
 package gamepot.linkings.duplicate_account
 
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.records as lib_records
 
 # The lists a finding carries are cut to this length: a placeholder username
 # shared by thousands of links would otherwise repeat thousands of ids in
@@ -72,7 +72,7 @@ shared contains {
 	"players": players,
 	"user_ids": sort(players),
 	"unreadable": count(owners) - count(players),
-	"link_ids": sort([text(object.get(input.records[i], "id", null)) | some i in links]),
+	"link_ids": sort([lib_records.text(object.get(input.records[i], "id", null)) | some i in links]),
 } if {
 	some [[provider, _], links] in accounts
 	owners := {owner(object.get(input.records[i], "user_id", null), i) | some i in links}
@@ -88,8 +88,8 @@ deny contains finding if {
 	without := group.unreadable - unreadable(user_id)
 	finding := {
 		"msg": sprintf("%s account is shared with %s", [group.provider, who(group.user_ids, user_id, others, without)]),
-		"subject": text(user_id),
-		"record_id": text(object.get(input.records[i], "id", null)),
+		"subject": lib_records.text(user_id),
+		"record_id": lib_records.text(object.get(input.records[i], "id", null)),
 		"provider": group.provider,
 		"players": group.owners,
 		"other_user_ids": first(group.user_ids, user_id, listed),

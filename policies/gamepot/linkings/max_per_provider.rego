@@ -27,7 +27,7 @@
 #     - provider
 package gamepot.linkings.max_per_provider
 
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.records as lib_records
 
 deny contains finding if {
 	limit := input.params.max
@@ -59,7 +59,7 @@ deny contains finding if {
 		"provider": provider,
 		"count": count(links),
 		"max": limit,
-		"link_ids": sort([text(object.get(input.records[i], "id", null)) | some i in links]),
+		"link_ids": sort([lib_records.text(object.get(input.records[i], "id", null)) | some i in links]),
 	}
 }
 

@@ -32,7 +32,7 @@
 #       - twitter
 package gamepot.linkings.provider_allowed
 
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.records as lib_records
 
 # allowed is the set of allowed providers: a set makes each test one lookup.
 # It is undefined when the param is not a list, and so is every finding but
@@ -42,9 +42,9 @@ allowed := {provider | some provider in input.params.allowed; is_string(provider
 # allowed_list is what findings show, sorted once for all of them.
 allowed_list := sort(allowed)
 
-allowed_text := concat(", ", allowed_list) if {
-	count(allowed_list) > 0
-} else := "none"
+default allowed_text := "none"
+
+allowed_text := concat(", ", allowed_list) if count(allowed_list) > 0
 
 deny contains finding if {
 	is_set(allowed)
@@ -55,8 +55,8 @@ deny contains finding if {
 	reason := problem(provider, "provider" in object.keys(record))
 	finding := {
 		"msg": message(provider, reason),
-		"subject": text(object.get(record, "user_id", null)),
-		"record_id": text(object.get(record, "id", null)),
+		"subject": lib_records.text(object.get(record, "user_id", null)),
+		"record_id": lib_records.text(object.get(record, "id", null)),
 		"problem": reason,
 		"provider": provider,
 		"allowed": allowed_list,

@@ -38,9 +38,8 @@
 #     blocks: memberblock
 package ncloud_chat.members.blocked_still_online
 
-import data.gpaudit.lib.blocks.nanos
-import data.gpaudit.lib.blocks.window
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.blocks as lib_blocks
+import data.gpaudit.lib.records as lib_records
 
 deny contains finding if {
 	not blocks_given
@@ -60,7 +59,7 @@ deny contains finding if {
 	blocks := blocks_by_player[member.id]
 	online := object.get(member, "online", null)
 	logined_at := object.get(member, "logined_at", null)
-	login := nanos(logined_at)
+	login := lib_blocks.nanos(logined_at)
 	active := {id | some [id, "active", _] in blocks}
 	online_ids := {id | some id in active; online == true}
 	login_ids := {id | some [id, "active", started] in blocks; is_number(login); started < login}
@@ -106,7 +105,7 @@ blocks_given if is_array(input.cohorts.blocks)
 # need, and no function takes a whole block, which OPA would hash for its
 # function cache. The start is read again only for blocks that may be
 # active, from that cache.
-windows contains [player, text(object.get(block, "id", null)), state, started] if {
+windows contains [player, lib_records.text(object.get(block, "id", null)), state, started] if {
 	some block in input.cohorts.blocks
 	block.status == 1
 	block.deleted == false
@@ -114,8 +113,8 @@ windows contains [player, text(object.get(block, "id", null)), state, started] i
 	is_string(player)
 	player != ""
 	started_at := object.get(block, "startedAt", null)
-	state := window(started_at, object.get(block, "endedAt", null))
-	started := nanos(started_at)
+	state := lib_blocks.window(started_at, object.get(block, "endedAt", null))
+	started := lib_blocks.nanos(started_at)
 }
 
 # blocks_by_player groups the windows by player once, as a whole object, so

@@ -36,8 +36,8 @@
 #       to: id
 package ncloud_chat.members.deleted_has_live_links
 
-import data.gpaudit.lib.records.text
-import data.gpaudit.lib.time.instant
+import data.gpaudit.lib.records as lib_records
+import data.gpaudit.lib.time as lib_time
 
 deny contains finding if {
 	not links_given
@@ -94,18 +94,17 @@ links_given if is_array(input.cohorts.links)
 # suspects are the ids of the members that are or may be deleted: the only
 # ones whose linkings matter, usually few. A comprehension, not a partial
 # rule: OPA would evaluate a partial set again for each key looked up.
-suspects := {id |
+suspects := {member.id |
 	some member in input.records
 	object.get(member, "deleted", null) != false
-	id := member.id
-	is_string(id)
-	id != ""
+	is_string(member.id)
+	member.id != ""
 }
 
 # linkings holds [user_id, id, state] of every linking of a suspect that is
 # or may be live; id is "" when not a string. One pass over the linkings,
 # each tested by a set lookup.
-linkings contains [player, text(object.get(link, "id", null)), state] if {
+linkings contains [player, lib_records.text(object.get(link, "id", null)), state] if {
 	some link in input.cohorts.links
 	player := link.user_id
 	player in suspects
@@ -128,7 +127,7 @@ liveness(null) := "live"
 
 liveness(deleted_at) := "unreadable" if {
 	deleted_at != null
-	not instant(deleted_at)
+	not lib_time.instant(deleted_at)
 }
 
 problem(true, 0) := "unreadable deletedAt"

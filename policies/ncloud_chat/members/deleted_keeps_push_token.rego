@@ -20,7 +20,7 @@
 #   params: {}
 package ncloud_chat.members.deleted_keeps_push_token
 
-import data.gpaudit.lib.records.text
+import data.gpaudit.lib.records as lib_records
 
 # One pass over the members: the equality test comes first, inline, so the
 # members that are plainly not deleted leave at once.
@@ -31,7 +31,7 @@ deny contains finding if {
 	notifications := object.get(member, "notifications", null)
 	token := token_state(notifications)
 	token != "absent"
-	id := text(object.get(member, "id", null))
+	id := lib_records.text(object.get(member, "id", null))
 	finding := {
 		"msg": message(deleted, token, notifications),
 		"subject": id,
