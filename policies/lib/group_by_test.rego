@@ -11,9 +11,18 @@ test_min_leaves_out_small_groups if {
 }
 
 test_keys_of_any_type if {
-	pairs := [[["google", "u1"], 0], [["google", "u1"], 1], [["apple", "u1"], 2], [1, 3], [1, 4], [null, 5], [{"k": 1}, 6], [{"k": 1}, 7]]
+	pairs := [
+		[["google", "u1"], 0], [["google", "u1"], 1], [["apple", "u1"], 2],
+		[1, 3], [1, 4], [null, 5], [{"k": 1}, 6], [{"k": 1}, 7],
+	]
 	gpaudit.group_by(pairs, 2) == [[1, [3, 4]], [["google", "u1"], [0, 1]], [{"k": 1}, [6, 7]]]
-	gpaudit.group_by(pairs, 1) == [[null, [5]], [1, [3, 4]], [["apple", "u1"], [2]], [["google", "u1"], [0, 1]], [{"k": 1}, [6, 7]]]
+	gpaudit.group_by(pairs, 1) == [
+		[null, [5]],
+		[1, [3, 4]],
+		[["apple", "u1"], [2]],
+		[["google", "u1"], [0, 1]],
+		[{"k": 1}, [6, 7]],
+	]
 }
 
 test_numbers_are_one_key_by_value if {
@@ -54,11 +63,17 @@ test_fields_group_indexes_sorted_by_values if {
 }
 
 test_fields_min_leaves_out_small_groups if {
-	gpaudit.group_by_fields(records, ["user_id", "provider"], 2) == [[["", "google"], [2, 3, 4, 5]], [["u1", "google"], [0, 1]]]
+	gpaudit.group_by_fields(records, ["user_id", "provider"], 2) == [
+		[["", "google"], [2, 3, 4, 5]],
+		[["u1", "google"], [0, 1]],
+	]
 	gpaudit.group_by_fields(records, ["provider"], 3) == [[["google"], [0, 1, 2, 3, 4, 5]]]
 	gpaudit.group_by_fields([], ["provider"], 1) == []
 }
 
 test_fields_values_cannot_run_together if {
-	gpaudit.group_by_fields([{"a": "x", "b": "yz"}, {"a": "xy", "b": "z"}], ["a", "b"], 1) == [[["x", "yz"], [0]], [["xy", "z"], [1]]]
+	gpaudit.group_by_fields([{"a": "x", "b": "yz"}, {"a": "xy", "b": "z"}], ["a", "b"], 1) == [
+		[["x", "yz"], [0]],
+		[["xy", "z"], [1]],
+	]
 }

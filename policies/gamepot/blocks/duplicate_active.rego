@@ -60,7 +60,10 @@ active := [[player, i, state] |
 
 message(total, 0) := sprintf("player has %d active blocks", [total])
 
-message(total, unreadable) := sprintf("player has %d blocks that are or may be active (%d with an unreadable window)", [total, unreadable]) if {
+message(total, unreadable) := sprintf(
+	"player has %d blocks that are or may be active (%d with an unreadable window)",
+	[total, unreadable],
+) if {
 	unreadable > 0
 }
 

@@ -47,7 +47,10 @@ deny contains finding if {
 	manual > input.params.max_ratio * total
 	ratio := ceil((manual * 10000) / total) / 10000
 	finding := {
-		"msg": sprintf("%d of %d active blocks are manual (%v), more than the maximum share of %v", [manual, total, ratio, input.params.max_ratio]),
+		"msg": sprintf(
+			"%d of %d active blocks are manual (%v), more than the maximum share of %v",
+			[manual, total, ratio, input.params.max_ratio],
+		),
 		"subject": "",
 		"record_id": "",
 		"active": total,

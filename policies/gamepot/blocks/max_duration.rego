@@ -59,7 +59,10 @@ deny contains finding if {
 	ended_at := object.get(record, "endedAt", null)
 	field := unreadable(started_at, ended_at)
 	finding := {
-		"msg": sprintf("active %s block has an unreadable %s, so its length cannot be checked against the %v-day maximum", [input.params.type, field, input.params.max_days]),
+		"msg": sprintf(
+			"active %s block has an unreadable %s, so its length cannot be checked against the %v-day maximum",
+			[input.params.type, field, input.params.max_days],
+		),
 		"subject": text(record, "member_id"),
 		"record_id": text(record, "id"),
 		"type": input.params.type,
@@ -98,9 +101,17 @@ too_long(started_at, ended_at) := ns if {
 	ns > input.params.max_days * day_ns
 }
 
-message(null) := sprintf("active %s block has no end, longer than the %v-day maximum", [input.params.type, input.params.max_days])
+message(null) := sprintf(
+	"active %s block has no end, longer than the %v-day maximum",
+	[input.params.type, input.params.max_days],
+)
 
-message(ns) := sprintf("active %s block lasts %v days, longer than the %v-day maximum", [input.params.type, days(ns), input.params.max_days]) if is_number(ns)
+message(ns) := sprintf(
+	"active %s block lasts %v days, longer than the %v-day maximum",
+	[input.params.type, days(ns), input.params.max_days],
+) if {
+	is_number(ns)
+}
 
 days(null) := null
 

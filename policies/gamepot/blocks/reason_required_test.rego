@@ -89,10 +89,11 @@ test_entries_that_are_not_objects_are_no_entries if {
 }
 
 test_blank_default_value_is_denied if {
+	blank := {no_default("the default entry's value is blank")}
 	every value in ["", " ", "\t\n", "\u00a0\u3000", null, 0, false, ["SECRET"], {"text": "SECRET"}] {
-		deny([block({"messageMulti": [object.union(ko, {"value": value}), en]})]) == {no_default("the default entry's value is blank")}
+		deny([block({"messageMulti": [object.union(ko, {"value": value}), en]})]) == blank
 	}
-	deny([block({"messageMulti": [object.remove(ko, ["value"]), en]})]) == {no_default("the default entry's value is blank")}
+	deny([block({"messageMulti": [object.remove(ko, ["value"]), en]})]) == blank
 }
 
 test_one_usable_default_entry_is_enough if {
@@ -118,16 +119,18 @@ test_duplicate_languages_are_listed_once if {
 }
 
 test_blank_language_entry_does_not_count if {
+	params := {"languages": ["en"]}
 	every value in ["", "  ", null, 7] {
-		deny_with([block({"messageMulti": [ko, object.union(en, {"value": value})]})], {"languages": ["en"]}) == {missing(["en"])}
+		deny_with([block({"messageMulti": [ko, object.union(en, {"value": value})]})], params) == {missing(["en"])}
 	}
-	deny_with([block({"messageMulti": [ko, object.remove(en, ["value"])]})], {"languages": ["en"]}) == {missing(["en"])}
+	deny_with([block({"messageMulti": [ko, object.remove(en, ["value"])]})], params) == {missing(["en"])}
 }
 
 test_language_is_matched_exactly if {
 	deny_with([block({})], {"languages": ["EN"]}) == {missing(["EN"])}
 	deny_with([block({})], {"languages": ["en-US"]}) == {missing(["en-US"])}
-	deny_with([block({"messageMulti": [ko, object.union(en, {"lang": ["en"]})]})], {"languages": ["en"]}) == {missing(["en"])}
+	listed := block({"messageMulti": [ko, object.union(en, {"lang": ["en"]})]})
+	deny_with([listed], {"languages": ["en"]}) == {missing(["en"])}
 }
 
 test_no_entries_miss_every_language if {
@@ -164,7 +167,8 @@ test_two_findings_about_one_record_have_distinct_keys if {
 }
 
 test_bad_languages_param_still_checks_the_default if {
-	{finding.problem | some finding in deny_with([block({"messageMulti": []})], {"languages": "en"})} == {"bad param", "messageMulti is empty"}
+	findings := deny_with([block({"messageMulti": []})], {"languages": "en"})
+	{finding.problem | some finding in findings} == {"bad param", "messageMulti is empty"}
 }
 
 test_every_record_is_checked if {
@@ -201,7 +205,8 @@ test_every_violation_is_a_finding if {
 		block({"id": "B3", "member_id": "P2", "messageMulti": [ko]}),
 		block({"id": "B4", "member_id": "P3", "messageMulti": null}),
 	]
-	{[finding.subject, finding.record_id, finding.problem] | some finding in deny_with(records, {"languages": ["en"]})} == {
+	findings := deny_with(records, {"languages": ["en"]})
+	{[finding.subject, finding.record_id, finding.problem] | some finding in findings} == {
 		["P1", "B2", "no entry is marked default"],
 		["P2", "B3", "missing languages"],
 		["P3", "B4", "messageMulti is null or missing"],

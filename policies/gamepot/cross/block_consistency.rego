@@ -48,7 +48,10 @@ import data.gpaudit.lib.records as lib_records
 deny contains finding if {
 	not v1_given
 	finding := {
-		"msg": "with cohort v1 is missing: name a user_block cohort that looked up this cohort's players, as with = { v1 = cohort.NAME }",
+		"msg": concat(" ", [
+			"with cohort v1 is missing: name a user_block cohort that looked up this cohort's players,",
+			"as with = { v1 = cohort.NAME }",
+		]),
 		"subject": "",
 		"record_id": "",
 		"problem": "with cohort missing",
@@ -106,12 +109,14 @@ sides := {"memberblock": input.records, "user_block": input.cohorts.v1}
 # that is or may be active; member_id and id are "" when not a string. The
 # cheap equality tests come first, so most blocks leave early, and no
 # function takes a whole block, which OPA would hash for its function cache.
-windows contains [side, lib_records.text(object.get(block, "member_id", null)), lib_records.text(object.get(block, "id", null)), state] if {
+windows contains [side, member_id, id, state] if {
 	some side, records in sides
 	some block in records
 	block.status == 1
 	block.deleted == false
 	state := lib_blocks.window(object.get(block, "startedAt", null), object.get(block, "endedAt", null))
+	member_id := lib_records.text(object.get(block, "member_id", null))
+	id := lib_records.text(object.get(block, "id", null))
 }
 
 # by_player groups the windows by player once: OPA indexes the inner
@@ -143,11 +148,20 @@ plain(mb_active, _, 0, 0) if mb_active > 0
 
 plain(0, 0, v1_active, _) if v1_active > 0
 
-message("blocked only per memberblock", n, _, _) := sprintf("player is blocked now per memberblock (%d active block(s)) but not per user_block", [n])
+message("blocked only per memberblock", n, _, _) := sprintf(
+	"player is blocked now per memberblock (%d active block(s)) but not per user_block",
+	[n],
+)
 
-message("blocked only per user_block", _, n, _) := sprintf("player is blocked now per user_block (%d active block(s)) but not per memberblock", [n])
+message("blocked only per user_block", _, n, _) := sprintf(
+	"player is blocked now per user_block (%d active block(s)) but not per memberblock",
+	[n],
+)
 
-message("unreadable window", _, _, n) := sprintf("whether the player is blocked now cannot be compared: %d block(s) have an unreadable startedAt or endedAt", [n])
+message("unreadable window", _, _, n) := sprintf(
+	"whether the player is blocked now cannot be compared: %d block(s) have an unreadable startedAt or endedAt",
+	[n],
+)
 
 first_id("blocked only per memberblock", ids, _, _) := sort(ids)[0]
 

@@ -37,7 +37,10 @@ problems(memberblock, v1) := {[f.subject, f.record_id, f.problem] | some f in de
 
 test_with_cohort_missing_is_denied if {
 	missing := {
-		"msg": "with cohort v1 is missing: name a user_block cohort that looked up this cohort's players, as with = { v1 = cohort.NAME }",
+		"msg": concat(" ", [
+			"with cohort v1 is missing: name a user_block cohort that looked up this cohort's players,",
+			"as with = { v1 = cohort.NAME }",
+		]),
 		"subject": "",
 		"record_id": "",
 		"problem": "with cohort missing",
@@ -144,7 +147,10 @@ test_offsets_are_compared_as_instants if {
 }
 
 test_switched_off_blocks_are_inactive if {
-	every fields in [{"status": 2}, {"status": "1"}, {"status": null}, {"deleted": true}, {"deleted": null}, {"deleted": "false"}] {
+	every fields in [
+		{"status": 2}, {"status": "1"}, {"status": null},
+		{"deleted": true}, {"deleted": null}, {"deleted": "false"},
+	] {
 		count(deny([block(fields)], [])) == 0
 		problems([block(fields)], [block({})]) == {["P1", "B1", "blocked only per user_block"]}
 	}
@@ -209,7 +215,10 @@ test_unreadable_blocks_of_both_sides_are_listed if {
 	finding.record_id == "B2"
 	finding.memberblock_unreadable == ["B3"]
 	finding.user_block_unreadable == ["B2"]
-	finding.msg == "whether the player is blocked now cannot be compared: 2 block(s) have an unreadable startedAt or endedAt"
+	finding.msg == concat(" ", [
+		"whether the player is blocked now cannot be compared:",
+		"2 block(s) have an unreadable startedAt or endedAt",
+	])
 }
 
 test_block_without_member_id_is_denied if {
@@ -231,7 +240,10 @@ test_block_without_member_id_is_denied if {
 		"dataset": "user_block",
 		"window": "unreadable",
 	}}
-	problems([block({"member_id": 42})], [block({"member_id": null, "id": "B2"})]) == {["", "B1", "no member_id"], ["", "B2", "no member_id"]}
+	problems([block({"member_id": 42})], [block({"member_id": null, "id": "B2"})]) == {
+		["", "B1", "no member_id"],
+		["", "B2", "no member_id"],
+	}
 }
 
 test_one_block_id_without_member_id_in_both_sides_gives_two_keys if {

@@ -111,7 +111,10 @@ first(user_ids, user_id, n) := array.slice([id | some id in array.slice(user_ids
 
 # who lists the other owners of an account for a message: up to three player
 # ids, then how many more, then the links without a player.
-who(user_ids, user_id, others, without) := concat(", ", array.concat(named(user_ids, user_id, others), unnamed(without)))
+who(user_ids, user_id, others, without) := concat(", ", array.concat(
+	named(user_ids, user_id, others),
+	unnamed(without),
+))
 
 named(user_ids, user_id, others) := first(user_ids, user_id, 3) if {
 	others <= 3

@@ -111,8 +111,10 @@ test_lists_hold_at_most_twenty_entries if {
 		f.link_ids == [sprintf("L%02d", [n]) | some n in numbers.range(1, 20)]
 		count(f.other_user_ids) == 20
 	}
-	{f.other_user_ids | some f in findings; f.subject == "P01"} == {[sprintf("P%02d", [n]) | some n in numbers.range(2, 21)]}
-	{f.other_user_ids | some f in findings; f.subject == "P25"} == {[sprintf("P%02d", [n]) | some n in numbers.range(1, 20)]}
+	first_others := [sprintf("P%02d", [n]) | some n in numbers.range(2, 21)]
+	{f.other_user_ids | some f in findings; f.subject == "P01"} == {first_others}
+	last_others := [sprintf("P%02d", [n]) | some n in numbers.range(1, 20)]
+	{f.other_user_ids | some f in findings; f.subject == "P25"} == {last_others}
 	{f.msg | some f in findings; f.subject == "P01"} == {"google account is shared with P02, P03, P04, 21 more players"}
 }
 
@@ -158,7 +160,10 @@ test_user_ids_are_compared_exactly if {
 }
 
 test_deleted_linkings_are_not_counted if {
-	count(deny([linking({"id": "L1"}), linking({"id": "L2", "user_id": "P2", "deletedAt": "2025-10-01T00:00:00+09:00"})])) == 0
+	count(deny([
+		linking({"id": "L1"}),
+		linking({"id": "L2", "user_id": "P2", "deletedAt": "2025-10-01T00:00:00+09:00"}),
+	])) == 0
 	count(deny([
 		linking({"id": "L1", "deletedAt": "2025-10-01T00:00:00Z"}),
 		linking({"id": "L2", "user_id": "P2", "deletedAt": "2025-10-01T00:00:00Z"}),
@@ -186,16 +191,28 @@ test_missing_deleted_at_counts_as_live if {
 
 test_linkings_without_a_comparable_username_are_out_of_scope if {
 	every username in [null, "", " ", "\t\u3000", 1001, false, ["g-1001"], {"id": "g-1001"}] {
-		count(deny([linking({"id": "L1", "username": username}), linking({"id": "L2", "user_id": "P2", "username": username})])) == 0
+		count(deny([
+			linking({"id": "L1", "username": username}),
+			linking({"id": "L2", "user_id": "P2", "username": username}),
+		])) == 0
 	}
-	count(deny([object.remove(linking({"id": "L1"}), ["username"]), object.remove(linking({"id": "L2", "user_id": "P2"}), ["username"])])) == 0
+	count(deny([
+		object.remove(linking({"id": "L1"}), ["username"]),
+		object.remove(linking({"id": "L2", "user_id": "P2"}), ["username"]),
+	])) == 0
 }
 
 test_linkings_without_a_comparable_provider_are_out_of_scope if {
 	every provider in [null, "", " ", 1, true, ["google"]] {
-		count(deny([linking({"id": "L1", "provider": provider}), linking({"id": "L2", "user_id": "P2", "provider": provider})])) == 0
+		count(deny([
+			linking({"id": "L1", "provider": provider}),
+			linking({"id": "L2", "user_id": "P2", "provider": provider}),
+		])) == 0
 	}
-	count(deny([object.remove(linking({"id": "L1"}), ["provider"]), object.remove(linking({"id": "L2", "user_id": "P2"}), ["provider"])])) == 0
+	count(deny([
+		object.remove(linking({"id": "L1"}), ["provider"]),
+		object.remove(linking({"id": "L2", "user_id": "P2"}), ["provider"]),
+	])) == 0
 }
 
 # A link whose user_id cannot be read cannot be shown to be P1's: it counts
@@ -271,7 +288,11 @@ test_message_names_players_before_links_without_a_user_id if {
 }
 
 test_missing_link_ids_give_empty_strings if {
-	records := [object.remove(linking({}), ["id"]), linking({"id": 9, "user_id": "P2"}), linking({"id": "L3", "user_id": "P3"})]
+	records := [
+		object.remove(linking({}), ["id"]),
+		linking({"id": 9, "user_id": "P2"}),
+		linking({"id": "L3", "user_id": "P3"}),
+	]
 	findings := deny(records)
 	count(findings) == 3
 	{f.record_id | some f in findings} == {"", "L3"}

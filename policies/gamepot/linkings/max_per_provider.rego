@@ -43,7 +43,8 @@ deny contains finding if {
 	# more; a negative max gives every group), and only their records are
 	# looked at: the live ones whose provider is a string, which in one
 	# group is always the same.
-	some [[player, provider], candidates] in gpaudit.group_by_fields(input.records, ["user_id", "provider"], floor(limit) + 1)
+	groups := gpaudit.group_by_fields(input.records, ["user_id", "provider"], floor(limit) + 1)
+	some [[player, provider], candidates] in groups
 	links := [i |
 		some i in candidates
 		object.get(input.records[i], "deletedAt", null) == null

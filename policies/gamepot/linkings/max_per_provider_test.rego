@@ -94,7 +94,8 @@ test_max_param_sets_the_limit if {
 	count(deny_with(array.slice(records, 0, 2), {"max": 2})) == 0
 	{[f.count, f.max] | some f in deny_with(records, {"max": 2})} == {[3, 2]}
 	{[f.count, f.max] | some f in deny_with([linking({})], {"max": 0})} == {[1, 0]}
-	{f.msg | some f in deny_with(records, {"max": 2.5})} == {"player has 3 live google linkings, more than the maximum of 2.5"}
+	msgs := {f.msg | some f in deny_with(records, {"max": 2.5})}
+	msgs == {"player has 3 live google linkings, more than the maximum of 2.5"}
 }
 
 test_max_that_is_not_a_number_is_one_finding if {

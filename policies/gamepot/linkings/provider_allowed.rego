@@ -80,7 +80,10 @@ is_list(value) if is_array(value)
 
 is_list(value) if is_set(value)
 
-message(provider, "not allowed") := sprintf("live linking of provider %q is not allowed (allowed: %s)", [provider, allowed_text])
+message(provider, "not allowed") := sprintf(
+	"live linking of provider %q is not allowed (allowed: %s)",
+	[provider, allowed_text],
+)
 
 message(_, reason) := sprintf("live linking has no usable provider: %s", [reason]) if reason != "not allowed"
 

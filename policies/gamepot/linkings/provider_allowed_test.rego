@@ -130,7 +130,11 @@ test_allowed_list_is_sorted_in_findings if {
 }
 
 test_entries_of_allowed_that_are_not_strings_allow_nothing if {
-	records := [linking({"id": "L1", "provider": "apple"}), linking({"id": "L2", "provider": 1}), linking({"id": "L3", "provider": null})]
+	records := [
+		linking({"id": "L1", "provider": "apple"}),
+		linking({"id": "L2", "provider": 1}),
+		linking({"id": "L3", "provider": null}),
+	]
 	findings := deny_with(records, {"allowed": ["google", 1, null, ["apple"]]})
 	{[f.record_id, f.problem, f.allowed] | some f in findings} == {
 		["L1", "not allowed", ["google"]],

@@ -44,7 +44,10 @@ import data.gpaudit.lib.records as lib_records
 deny contains finding if {
 	not blocks_given
 	finding := {
-		"msg": "with cohort blocks is missing: name a memberblock cohort holding these members' blocks, as with = { blocks = cohort.NAME }",
+		"msg": concat(" ", [
+			"with cohort blocks is missing: name a memberblock cohort holding these members' blocks,",
+			"as with = { blocks = cohort.NAME }",
+		]),
 		"subject": "",
 		"record_id": "",
 		"problem": "with cohort missing",
@@ -148,14 +151,25 @@ may_break(_, started, login) if {
 # checked.
 message(online_n, 0, _, _, _) := sprintf("chat member is online during %d active block(s)", [online_n]) if online_n > 0
 
-message(0, login_n, logined_at, _, _) := sprintf("chat member logged in at %s, after the start of %d active block(s)", [logined_at, login_n]) if login_n > 0
+message(0, login_n, logined_at, _, _) := sprintf(
+	"chat member logged in at %s, after the start of %d active block(s)",
+	[logined_at, login_n],
+) if {
+	login_n > 0
+}
 
-message(online_n, login_n, logined_at, _, _) := sprintf("chat member is online during %d active block(s) and logged in at %s, after the start of %d of them", [online_n, logined_at, login_n]) if {
+message(online_n, login_n, logined_at, _, _) := sprintf(
+	"chat member is online during %d active block(s) and logged in at %s, after the start of %d of them",
+	[online_n, logined_at, login_n],
+) if {
 	online_n > 0
 	login_n > 0
 }
 
-message(0, 0, _, online, unreadable_n) := sprintf("whether chat member is online or logged in during a block cannot be checked: %s", [concat("; ", reasons)]) if {
+message(0, 0, _, online, unreadable_n) := sprintf(
+	"whether chat member is online or logged in during a block cannot be checked: %s",
+	[concat("; ", reasons)],
+) if {
 	reasons := array.concat(online_unknown(online), unreadable_windows(unreadable_n))
 }
 

@@ -58,7 +58,10 @@ late := {"logined_at": "2025-12-20T00:00:00Z"}
 
 test_with_cohort_missing_is_denied if {
 	missing := {
-		"msg": "with cohort blocks is missing: name a memberblock cohort holding these members' blocks, as with = { blocks = cohort.NAME }",
+		"msg": concat(" ", [
+			"with cohort blocks is missing: name a memberblock cohort holding these members' blocks,",
+			"as with = { blocks = cohort.NAME }",
+		]),
 		"subject": "",
 		"record_id": "",
 		"problem": "with cohort missing",
@@ -102,7 +105,10 @@ test_login_after_the_start_of_an_active_block_is_denied if {
 test_online_and_logged_in_after_the_start_is_one_finding if {
 	blocks := [block({"id": "B1"}), block({"id": "B2", "startedAt": "2025-12-25T00:00:00Z", "endedAt": null})]
 	finding := one([member(object.union(online, late))], blocks)
-	finding.msg == "chat member is online during 2 active block(s) and logged in at 2025-12-20T00:00:00Z, after the start of 1 of them"
+	finding.msg == concat(" ", [
+		"chat member is online during 2 active block(s) and logged in at 2025-12-20T00:00:00Z,",
+		"after the start of 1 of them",
+	])
 	finding.blocks == ["B1", "B2"]
 }
 
@@ -126,7 +132,8 @@ test_login_at_the_block_start_is_allowed if {
 # As strings the login sorts after the start; as instants it is earlier.
 test_offsets_are_compared_as_instants if {
 	count(deny([member({"logined_at": "2025-11-30T23:00:00+09:00"})], [block({"startedAt": "2025-11-30T15:00:00Z"})])) == 0
-	one([member({"logined_at": "2025-11-30T10:00:01-05:00"})], [block({"startedAt": "2025-12-01T00:00:00+09:00"})]).blocks == ["B1"]
+	earlier := member({"logined_at": "2025-11-30T10:00:01-05:00"})
+	one([earlier], [block({"startedAt": "2025-12-01T00:00:00+09:00"})]).blocks == ["B1"]
 }
 
 test_unreadable_login_leaves_only_the_online_test if {
@@ -166,7 +173,10 @@ test_time_edges_of_an_active_block if {
 
 test_other_players_blocks_are_ignored if {
 	count(deny([member(object.union(online, late))], [block({"member_id": "P2"})])) == 0
-	count(deny([member(object.union(online, late))], [block({"member_id": null}), object.remove(block({}), ["member_id"])])) == 0
+	count(deny(
+		[member(object.union(online, late))],
+		[block({"member_id": null}), object.remove(block({}), ["member_id"])],
+	)) == 0
 	count(deny([member(object.union(online, late))], [block({"member_id": 1})])) == 0
 	count(deny([member(object.union(online, late))], [block({"member_id": ""})])) == 0
 }
@@ -174,7 +184,10 @@ test_other_players_blocks_are_ignored if {
 test_online_that_is_not_a_boolean_is_uncertain if {
 	every value in [null, "true", 1, {}] {
 		deny([member({"online": value})], [block({})]) == {{
-			"msg": sprintf("whether chat member is online or logged in during a block cannot be checked: online is %s, not a boolean", [kind(value)]),
+			"msg": sprintf(
+				"whether chat member is online or logged in during a block cannot be checked: online is %s, not a boolean",
+				[kind(value)],
+			),
 			"subject": "P1",
 			"record_id": "P1",
 			"blocks": [],
@@ -208,7 +221,10 @@ test_unreadable_block_of_an_online_member_is_uncertain if {
 	]
 	every record in bad {
 		deny([member(online)], [record]) == {{
-			"msg": "whether chat member is online or logged in during a block cannot be checked: 1 block(s) have an unreadable startedAt or endedAt",
+			"msg": concat(" ", [
+				"whether chat member is online or logged in during a block cannot be checked:",
+				"1 block(s) have an unreadable startedAt or endedAt",
+			]),
 			"subject": "P1",
 			"record_id": "P1",
 			"blocks": [],
@@ -216,7 +232,10 @@ test_unreadable_block_of_an_online_member_is_uncertain if {
 			"online": true,
 			"logined_at": "2025-11-20T10:00:00+09:00",
 		}}
-		one([member({"online": null})], [record]).msg == "whether chat member is online or logged in during a block cannot be checked: online is null or missing, not a boolean; 1 block(s) have an unreadable startedAt or endedAt"
+		one([member({"online": null})], [record]).msg == concat(" ", [
+			"whether chat member is online or logged in during a block cannot be checked:",
+			"online is null or missing, not a boolean; 1 block(s) have an unreadable startedAt or endedAt",
+		])
 	}
 }
 
@@ -236,7 +255,10 @@ test_unreadable_block_of_an_offline_member_needs_a_login_after_it_may_have_start
 
 test_unreadable_block_ruled_out_by_its_other_end_is_ignored if {
 	count(deny([member(object.union(online, late))], [block({"startedAt": null, "endedAt": "2025-12-31T00:00:00Z"})])) == 0
-	count(deny([member(object.union(online, late))], [block({"startedAt": "2026-02-01T00:00:00Z", "endedAt": "someday"})])) == 0
+	count(deny(
+		[member(object.union(online, late))],
+		[block({"startedAt": "2026-02-01T00:00:00Z", "endedAt": "someday"})],
+	)) == 0
 }
 
 test_broken_and_uncertain_blocks_share_one_finding if {

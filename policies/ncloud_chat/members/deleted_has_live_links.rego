@@ -42,7 +42,10 @@ import data.gpaudit.lib.time as lib_time
 deny contains finding if {
 	not links_given
 	finding := {
-		"msg": "with cohort links is missing: name a linkings cohort holding these members' linkings, as with = { links = cohort.NAME }",
+		"msg": concat(" ", [
+			"with cohort links is missing: name a linkings cohort holding these members' linkings,",
+			"as with = { links = cohort.NAME }",
+		]),
 		"subject": "",
 		"record_id": "",
 		"problem": "with cohort missing",
@@ -78,7 +81,10 @@ deny contains finding if {
 	n := count(suspected) - count([1 | some member in suspected; is_string(member.id); member.id != ""])
 	n > 0
 	finding := {
-		"msg": sprintf("%d deleted or possibly deleted chat member record(s) have no id, so their linkings cannot be looked up", [n]),
+		"msg": sprintf(
+			"%d deleted or possibly deleted chat member record(s) have no id, so their linkings cannot be looked up",
+			[n],
+		),
 		"subject": "",
 		"record_id": "",
 		"problem": "no id",
@@ -138,11 +144,22 @@ problem(deleted, _) := sprintf("deleted is %s, not a boolean", [kind(deleted)]) 
 	not is_boolean(deleted)
 }
 
-message(true, 0, unreadable) := sprintf("deleted chat member may still have live linkings: %s", [linkings_phrase(0, unreadable)])
+message(true, 0, unreadable) := sprintf(
+	"deleted chat member may still have live linkings: %s",
+	[linkings_phrase(0, unreadable)],
+)
 
-message(true, live, unreadable) := sprintf("deleted chat member still has %s", [linkings_phrase(live, unreadable)]) if live > 0
+message(true, live, unreadable) := sprintf(
+	"deleted chat member still has %s",
+	[linkings_phrase(live, unreadable)],
+) if {
+	live > 0
+}
 
-message(deleted, live, unreadable) := sprintf("chat member has %s, and whether it is deleted cannot be told: deleted is %s, not a boolean", [linkings_phrase(live, unreadable), kind(deleted)]) if {
+message(deleted, live, unreadable) := sprintf(
+	"chat member has %s, and whether it is deleted cannot be told: deleted is %s, not a boolean",
+	[linkings_phrase(live, unreadable), kind(deleted)],
+) if {
 	not is_boolean(deleted)
 }
 
@@ -150,7 +167,10 @@ linkings_phrase(live, 0) := sprintf("%d live linking(s)", [live])
 
 linkings_phrase(0, unreadable) := sprintf("%d linking(s) with an unreadable deletedAt", [unreadable]) if unreadable > 0
 
-linkings_phrase(live, unreadable) := sprintf("%d live linking(s) and %d with an unreadable deletedAt", [live, unreadable]) if {
+linkings_phrase(live, unreadable) := sprintf(
+	"%d live linking(s) and %d with an unreadable deletedAt",
+	[live, unreadable],
+) if {
 	live > 0
 	unreadable > 0
 }

@@ -53,7 +53,10 @@ one(members, links) := finding if {
 
 test_with_cohort_missing_is_denied if {
 	missing := {
-		"msg": "with cohort links is missing: name a linkings cohort holding these members' linkings, as with = { links = cohort.NAME }",
+		"msg": concat(" ", [
+			"with cohort links is missing: name a linkings cohort holding these members' linkings,",
+			"as with = { links = cohort.NAME }",
+		]),
 		"subject": "",
 		"record_id": "",
 		"problem": "with cohort missing",
@@ -69,7 +72,12 @@ test_with_cohort_missing_is_denied if {
 }
 
 test_deleted_member_with_live_linkings_is_denied if {
-	deny([member({})], [link({"id": "L2"}), link({"id": "L1", "provider": "apple"}), link({"id": "L3", "deletedAt": "2025-12-01T00:00:00Z"})]) == {{
+	links := [
+		link({"id": "L2"}),
+		link({"id": "L1", "provider": "apple"}),
+		link({"id": "L3", "deletedAt": "2025-12-01T00:00:00Z"}),
+	]
+	deny([member({})], links) == {{
 		"msg": "deleted chat member still has 2 live linking(s)",
 		"subject": "P1",
 		"record_id": "P1",
@@ -121,7 +129,10 @@ test_live_and_unreadable_linkings_share_one_finding if {
 test_unreadable_deleted_with_linkings_is_denied if {
 	every value in [null, "true", 1, []] {
 		deny([member({"deleted": value})], [link({})]) == {{
-			"msg": sprintf("chat member has 1 live linking(s), and whether it is deleted cannot be told: deleted is %s, not a boolean", [kind(value)]),
+			"msg": sprintf(
+				"chat member has 1 live linking(s), and whether it is deleted cannot be told: deleted is %s, not a boolean",
+				[kind(value)],
+			),
 			"subject": "P1",
 			"record_id": "P1",
 			"problem": sprintf("deleted is %s, not a boolean", [kind(value)]),
@@ -130,7 +141,10 @@ test_unreadable_deleted_with_linkings_is_denied if {
 			"unreadable_links": [],
 		}}
 	}
-	one([object.remove(member({}), ["deleted"])], [link({"deletedAt": ""})]).msg == "chat member has 1 linking(s) with an unreadable deletedAt, and whether it is deleted cannot be told: deleted is null or missing, not a boolean"
+	one([object.remove(member({}), ["deleted"])], [link({"deletedAt": ""})]).msg == concat(" ", [
+		"chat member has 1 linking(s) with an unreadable deletedAt,",
+		"and whether it is deleted cannot be told: deleted is null or missing, not a boolean",
+	])
 }
 
 kind(null) := "null or missing"

@@ -73,15 +73,29 @@ problem(deleted, _) := sprintf("deleted is %s, not a boolean", [kind(deleted)]) 
 	not is_boolean(deleted)
 }
 
-message(true, "present", notifications) := sprintf("deleted chat member still holds a push token%s", [device_note(device(notifications))])
+message(true, "present", notifications) := sprintf(
+	"deleted chat member still holds a push token%s",
+	[device_note(device(notifications))],
+)
 
-message(true, token, _) := sprintf("deleted chat member's push token cannot be checked: %s", [token]) if token != "present"
+message(true, token, _) := sprintf(
+	"deleted chat member's push token cannot be checked: %s",
+	[token],
+) if {
+	token != "present"
+}
 
-message(deleted, "present", _) := sprintf("chat member holds a push token, but whether it is deleted cannot be told: deleted is %s, not a boolean", [kind(deleted)]) if {
+message(deleted, "present", _) := sprintf(
+	"chat member holds a push token, but whether it is deleted cannot be told: deleted is %s, not a boolean",
+	[kind(deleted)],
+) if {
 	not is_boolean(deleted)
 }
 
-message(deleted, token, _) := sprintf("whether chat member is deleted and holds a push token cannot be told: deleted is %s, not a boolean, and %s", [kind(deleted), token]) if {
+message(deleted, token, _) := sprintf(
+	"whether chat member is deleted and holds a push token cannot be told: deleted is %s, not a boolean, and %s",
+	[kind(deleted), token],
+) if {
 	not is_boolean(deleted)
 	token != "present"
 }

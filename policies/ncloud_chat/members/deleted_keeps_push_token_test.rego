@@ -42,10 +42,14 @@ finding(problem, msg, device) := {
 	"device": device,
 }
 
+# present is the finding about a deleted member's push token.
+present(msg, device) := finding("push token present", msg, device)
+
 test_deleted_member_with_a_token_is_denied if {
-	deny([member({})]) == {finding("push token present", "deleted chat member still holds a push token (FCM)", "FCM")}
-	deny([with_notifications({"device": "APNS"})]) == {finding("push token present", "deleted chat member still holds a push token (APNS)", "APNS")}
-	deny([with_notifications({"token": " x "})]) == {finding("push token present", "deleted chat member still holds a push token (FCM)", "FCM")}
+	deny([member({})]) == {present("deleted chat member still holds a push token (FCM)", "FCM")}
+	apns := with_notifications({"device": "APNS"})
+	deny([apns]) == {present("deleted chat member still holds a push token (APNS)", "APNS")}
+	deny([with_notifications({"token": " x "})]) == {present("deleted chat member still holds a push token (FCM)", "FCM")}
 }
 
 test_device_is_given_only_when_it_is_a_short_word if {
@@ -57,9 +61,9 @@ test_device_is_given_only_when_it_is_a_short_word if {
 		{"device": token},
 		{"device": "FCM APNS"},
 	] {
-		deny([with_notifications(fields)]) == {finding("push token present", "deleted chat member still holds a push token", null)}
+		deny([with_notifications(fields)]) == {present("deleted chat member still holds a push token", null)}
 	}
-	deny([member({"notifications": {"token": token}})]) == {finding("push token present", "deleted chat member still holds a push token", null)}
+	deny([member({"notifications": {"token": token}})]) == {present("deleted chat member still holds a push token", null)}
 }
 
 test_live_member_with_a_token_is_allowed if {
@@ -82,7 +86,10 @@ test_token_that_is_not_a_string_is_denied if {
 	every value in [42, true, false, [token], {"value": token}] {
 		deny([with_notifications({"token": value})]) == {finding(
 			sprintf("notifications.token is %s, not a string", [type_name(value)]),
-			sprintf("deleted chat member's push token cannot be checked: notifications.token is %s, not a string", [type_name(value)]),
+			sprintf(
+				"deleted chat member's push token cannot be checked: notifications.token is %s, not a string",
+				[type_name(value)],
+			),
 			"FCM",
 		)}
 	}
@@ -92,7 +99,10 @@ test_notifications_that_are_not_an_object_are_denied if {
 	every value in [token, 1, true, [{"token": token}]] {
 		deny([member({"notifications": value})]) == {finding(
 			sprintf("notifications is %s, not an object", [type_name(value)]),
-			sprintf("deleted chat member's push token cannot be checked: notifications is %s, not an object", [type_name(value)]),
+			sprintf(
+				"deleted chat member's push token cannot be checked: notifications is %s, not an object",
+				[type_name(value)],
+			),
 			null,
 		)}
 	}
@@ -102,7 +112,10 @@ test_unreadable_deleted_with_a_token_is_denied if {
 	every value in [null, "true", 1, {}] {
 		deny([member({"deleted": value})]) == {finding(
 			sprintf("deleted is %s, not a boolean", [kind(value)]),
-			sprintf("chat member holds a push token, but whether it is deleted cannot be told: deleted is %s, not a boolean", [kind(value)]),
+			sprintf(
+				"chat member holds a push token, but whether it is deleted cannot be told: deleted is %s, not a boolean",
+				[kind(value)],
+			),
 			"FCM",
 		)}
 	}
@@ -117,7 +130,10 @@ kind(value) := type_name(value) if value != null
 test_unreadable_deleted_with_an_unreadable_token_is_denied if {
 	deny([member({"deleted": null, "notifications": {"token": 7}})]) == {finding(
 		"deleted is null or missing, not a boolean",
-		"whether chat member is deleted and holds a push token cannot be told: deleted is null or missing, not a boolean, and notifications.token is number, not a string",
+		concat(" ", [
+			"whether chat member is deleted and holds a push token cannot be told:",
+			"deleted is null or missing, not a boolean, and notifications.token is number, not a string",
+		]),
 		null,
 	)}
 }
