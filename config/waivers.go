@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/gpaudit/gpaudit/suggest"
 )
 
 var waiverSchema = &hcl.BodySchema{
@@ -115,10 +117,7 @@ func (l *loader) checkRef(a *hcl.Attribute, checks []string) string {
 			return c
 		}
 	}
-	detail := fmt.Sprintf("No check %q is declared.", step.Name)
-	if near := nearest(step.Name, checks); near != "" {
-		detail += fmt.Sprintf(" Did you mean %q?", near)
-	}
+	detail := fmt.Sprintf("No check %q is declared.%s", step.Name, suggest.Phrase(step.Name, checks))
 	l.diags = append(l.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Reference to undeclared check",
@@ -235,38 +234,4 @@ func parseExpires(s string) (t time.Time, problem string) {
 		return time.Time{}, fmt.Sprintf("%q is neither a date such as 2027-01-31 (the waiver holds to the end of that day, UTC) nor an RFC 3339 time such as 2027-01-31T18:00:00Z.", s)
 	}
 	return t.UTC(), ""
-}
-
-// nearest returns the name in names closest to name, when it is close
-// enough to be a misspelling of it, else "".
-func nearest(name string, names []string) string {
-	best, bestD := "", 3 // more than two edits away is another name
-	for _, n := range names {
-		if d := editDistance(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

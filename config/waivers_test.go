@@ -333,19 +333,3 @@ func TestParseExpires(t *testing.T) {
 		}
 	}
 }
-
-func TestNearest(t *testing.T) {
-	names := []string{"manual_block_max_days", "google_link_email", "one_link"}
-	tests := []struct{ in, want string }{
-		{"manual_block_max_day", "manual_block_max_days"},
-		{"google_link_emial", "google_link_email"},
-		{"one_lnk", "one_link"},
-		{"email", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := nearest(tt.in, names); got != tt.want {
-			t.Errorf("nearest(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
