@@ -73,18 +73,13 @@ func groupBy(_ rego.BuiltinContext, pairsTerm, minTerm *ast.Term) (*ast.Term, er
 	if !ok {
 		return nil, fmt.Errorf("%s: operand 1 must be an array of [key, value] pairs, not %s", GroupBy, ast.ValueName(pairsTerm.Value))
 	}
-	minNumber, ok := minTerm.Value.(ast.Number)
-	if !ok {
-		return nil, fmt.Errorf("%s: operand 2 must be a number, not %s", GroupBy, ast.ValueName(minTerm.Value))
-	}
-	least, ok := minNumber.Float64()
-	if !ok || math.IsNaN(least) {
-		return nil, fmt.Errorf("%s: operand 2 is not a usable number: %v", GroupBy, minNumber)
+	least, err := minOperand(GroupBy, 2, minTerm)
+	if err != nil {
+		return nil, err
 	}
 
 	byHash := make(map[int][]*group, pairs.Len()/2+1)
 	var groups []*group
-	var err error
 	pairs.Foreach(func(pair *ast.Term) {
 		if err != nil {
 			return
@@ -145,13 +140,9 @@ func groupByFields(_ rego.BuiltinContext, recordsTerm, fieldsTerm, minTerm *ast.
 			return nil, fmt.Errorf("%s: operand 2 must hold field names, and holds %s", GroupByFields, describePair(fields[i].Value))
 		}
 	}
-	minNumber, ok := minTerm.Value.(ast.Number)
-	if !ok {
-		return nil, fmt.Errorf("%s: operand 3 must be a number, not %s", GroupByFields, ast.ValueName(minTerm.Value))
-	}
-	least, ok := minNumber.Float64()
-	if !ok || math.IsNaN(least) {
-		return nil, fmt.Errorf("%s: operand 3 is not a usable number: %v", GroupByFields, minNumber)
+	least, err := minOperand(GroupByFields, 3, minTerm)
+	if err != nil {
+		return nil, err
 	}
 
 	// The key of a record is its values, each after its length, so that no
@@ -194,6 +185,19 @@ func groupByFields(_ rego.BuiltinContext, recordsTerm, fieldsTerm, minTerm *ast.
 		out[i] = ast.ArrayTerm(ast.ArrayTerm(vals...), ast.ArrayTerm(g.indexes...))
 	}
 	return ast.ArrayTerm(out...), nil
+}
+
+// minOperand reads the min operand (the n-th) of the built-in name.
+func minOperand(name string, n int, t *ast.Term) (float64, error) {
+	number, ok := t.Value.(ast.Number)
+	if !ok {
+		return 0, fmt.Errorf("%s: operand %d must be a number, not %s", name, n, ast.ValueName(t.Value))
+	}
+	least, ok := number.Float64()
+	if !ok || math.IsNaN(least) {
+		return 0, fmt.Errorf("%s: operand %d is not a usable number: %v", name, n, number)
+	}
+	return least, nil
 }
 
 // describePair says what an element of pairs is, without its contents.

@@ -38,3 +38,33 @@ func TestGroupByErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupByFieldsErrors: gpaudit.group_by_fields refuses what it cannot
+// group, and never quotes the records.
+func TestGroupByFieldsErrors(t *testing.T) {
+	records := []any{map[string]any{"email": "x@example.com"}}
+	tests := []struct {
+		name                   string
+		records, fields, least any
+		want                   string
+	}{
+		{"records an object", map[string]any{"email": "x@example.com"}, []any{"email"}, 1, "operand 1 must be an array of records, not object"},
+		{"no fields", records, []any{}, 1, "operand 2 must be a non-empty array of field names"},
+		{"fields a string", records, "email", 1, "operand 2 must be a non-empty array of field names"},
+		{"a field a number", records, []any{"email", 3}, 1, "operand 2 must hold field names, and holds a number"},
+		{"min a string", records, []any{"email"}, "2", "operand 3 must be a number, not string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := map[string]any{"records": tt.records, "fields": tt.fields, "min": tt.least}
+			_, err := rego.New(rego.Query("gpaudit.group_by_fields(input.records, input.fields, input.min)"), rego.Input(input),
+				rego.StrictBuiltinErrors(true)).Eval(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want it to say %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "example.com") {
+				t.Errorf("error %q quotes a record", err)
+			}
+		})
+	}
+}

@@ -913,6 +913,24 @@ func TestPartitions(t *testing.T) {
 	}
 }
 
+// TestLibraryLinkingsNeverWhole: no check of the benchmark library reads
+// the linkings whole, so a million of them never exist at once as OPA
+// values (README's Performance section counts on it), while the cohorts
+// that cross-record checks read are read whole.
+func TestLibraryLinkingsNeverWhole(t *testing.T) {
+	e, cfg := benchLibrary(t)
+	loaded := map[string]*loadedCohort{}
+	for _, c := range cfg.Cohorts {
+		loaded[c.Name] = &loadedCohort{cohort: &fetch.Cohort{Name: c.Name}}
+	}
+	e.markWhole(cfg.Checks, loaded, nil)
+	for name, want := range map[string]bool{"links": false, "blocks": true, "members": true, "v1_blocks": true} {
+		if got := loaded[name].whole; got != want {
+			t.Errorf("cohort %s read whole: %v, want %v", name, got, want)
+		}
+	}
+}
+
 // TestRunInParts: every per-record and partitioned built-in policy finds,
 // part by part, exactly what it finds over the whole cohort, and every
 // policy that joins a with cohort finds over the joined records what it

@@ -51,22 +51,12 @@ const (
 	maxShared    = 4096
 )
 
-// stringTerm gives the term of s, shared when s is short.
+// stringTerm gives the term of a string value, shared when it is short.
 func (p *recordParser) stringTerm(s string) *ast.Term {
 	if len(s) > maxSharedLen {
 		return ast.StringTerm(s)
 	}
-	if t, ok := p.shared[s]; ok {
-		return t
-	}
-	t := ast.StringTerm(s)
-	if p.shared == nil {
-		p.shared = make(map[string]*ast.Term)
-	}
-	if len(p.shared) < maxShared {
-		p.shared[s] = t
-	}
-	return t
+	return p.keyTerm(s)
 }
 
 // termValue is value for LineValue.
@@ -137,7 +127,8 @@ func (p *recordParser) objectValue() (*ast.Term, error) {
 }
 
 // keyTerm gives the term of an object's key, shared whatever its length:
-// the records of a dataset have the same few keys.
+// the records of a dataset have the same few keys. No more than maxShared
+// terms are kept.
 func (p *recordParser) keyTerm(k string) *ast.Term {
 	if t, ok := p.shared[k]; ok {
 		return t
