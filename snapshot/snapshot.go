@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/gpaudit/gpaudit/config"
 	"github.com/gpaudit/gpaudit/dataset"
@@ -508,22 +509,34 @@ func (f *dataFile) checkCount(n int) error {
 	return nil
 }
 
-// readHashed reads the regular file at path whole, hashing it as it is
-// read. The text is returned as a string because the parsed records keep
+// readHashed reads the regular file at path whole and hashes what it read.
+// The text is returned as a string because the parsed records keep
 // substrings of it as their keys and values instead of copying each one.
+// It is read straight into the one buffer the string then shares: a copy of
+// a large snapshot file costs as much as a check over it.
 func readHashed(path string) (string, []byte, error) {
 	file, st, err := regularfile.Open(path)
 	if err != nil {
 		return "", nil, err
 	}
 	defer file.Close()
-	var text strings.Builder
-	if st.Size() > 0 {
-		text.Grow(int(st.Size()))
+	// One byte more than the size, so that a file that has grown since it
+	// was opened is still read to its end.
+	buf := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := file.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", nil, err // an *fs.PathError, which names the file
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
 	}
-	h := sha256.New()
-	if _, err := io.Copy(&text, io.TeeReader(file, h)); err != nil {
-		return "", nil, err // an *fs.PathError, which names the file
-	}
-	return text.String(), h.Sum(nil), nil
+	sum := sha256.Sum256(buf)
+	// Nothing writes to buf from here on, so the string may share it.
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), sum[:], nil
 }
