@@ -520,22 +520,15 @@ func readHashed(path string) (string, []byte, error) {
 		return "", nil, err
 	}
 	defer file.Close()
-	// One byte more than the size, so that a file that has grown since it
-	// was opened is still read to its end.
-	buf := make([]byte, 0, st.Size()+1)
-	for {
-		n, err := file.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", nil, err // an *fs.PathError, which names the file
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
+	// ReadFrom reads into the buffer's spare room, so a buffer grown to
+	// the file's size takes it in one piece, and one that has grown since
+	// it was opened to its end all the same.
+	var text bytes.Buffer
+	text.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := text.ReadFrom(file); err != nil {
+		return "", nil, err // an *fs.PathError, which names the file
 	}
+	buf := text.Bytes()
 	sum := sha256.Sum256(buf)
 	// Nothing writes to buf from here on, so the string may share it.
 	return unsafe.String(unsafe.SliceData(buf), len(buf)), sum[:], nil
