@@ -520,15 +520,25 @@ func readHashed(path string) (string, []byte, error) {
 		return "", nil, err
 	}
 	defer file.Close()
-	// ReadFrom reads into the buffer's spare room, so a buffer grown to
-	// the file's size takes it in one piece, and one that has grown since
-	// it was opened to its end all the same.
-	var text bytes.Buffer
-	text.Grow(int(st.Size()) + bytes.MinRead)
-	if _, err := text.ReadFrom(file); err != nil {
-		return "", nil, err // an *fs.PathError, which names the file
+	// One buffer of the file's size, read into until the end, as
+	// os.ReadFile does: a file that grew since it was opened is read to its
+	// end all the same. Not bytes.Buffer: its Grow clears the whole buffer
+	// in one step that the garbage collector cannot interrupt, and the
+	// collector then spins waiting for it, seconds over a large file.
+	buf := make([]byte, 0, int(st.Size())+1)
+	for {
+		n, err := file.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", nil, err // an *fs.PathError, which names the file
+		}
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 1)
+		}
 	}
-	buf := text.Bytes()
 	sum := sha256.Sum256(buf)
 	// Nothing writes to buf from here on, so the string may share it.
 	return unsafe.String(unsafe.SliceData(buf), len(buf)), sum[:], nil

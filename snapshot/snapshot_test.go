@@ -529,3 +529,29 @@ func TestManifestSHA256(t *testing.T) {
 		t.Error("ManifestSHA256 did not change with the manifest's bytes")
 	}
 }
+
+// TestReadHashed reads files of sizes around the read sizes whole, with
+// their digest.
+func TestReadHashed(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []int{0, 1, 511, 512, 513, 100_000} {
+		want := strings.Repeat("x", n)
+		path := filepath.Join(dir, fmt.Sprintf("f%d", n))
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		text, sum, err := readHashed(path)
+		if err != nil {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+		if text != want {
+			t.Errorf("%d bytes: read %d bytes", n, len(text))
+		}
+		if wantSum := sha256.Sum256([]byte(want)); hex.EncodeToString(sum) != hex.EncodeToString(wantSum[:]) {
+			t.Errorf("%d bytes: digest %x, want %x", n, sum, wantSum)
+		}
+	}
+	if _, _, err := readHashed(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v, want not exist", err)
+	}
+}
