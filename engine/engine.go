@@ -61,6 +61,14 @@ type Policy struct {
 	// that each hold all the records of the values they hold. It is how a
 	// group-by policy is evaluated in parts.
 	PartitionBy []string
+	// PartitionMin (custom.partition_min) declares, for a partitioned
+	// policy, that a record whose partition (the records that agree with
+	// it on every PartitionBy field) holds fewer than this many records
+	// leads to no finding: the engine may leave such records out. It is a
+	// number, or PartitionMinRule names the rule of the package that gives
+	// it from input.params; 0 when neither is declared.
+	PartitionMin     float64
+	PartitionMinRule string
 	// Joins (custom.joins) declares, for a key of input.cohorts, that the
 	// policy reads a record of that cohort only when its Field is a
 	// non-empty string equal to the To field of some record of
@@ -97,6 +105,8 @@ type Engine struct {
 type policy struct {
 	info  Policy
 	query rego.PreparedEvalQuery
+	// least evaluates info.PartitionMinRule, when the policy declares one.
+	least *rego.PreparedEvalQuery
 }
 
 // CompileError reports every parse and compile problem of the policies.
@@ -361,7 +371,15 @@ func prepare(ctx context.Context, compiler *ast.Compiler, builtin map[string]boo
 		if err != nil {
 			return nil, fmt.Errorf("prepare policy %s: %w", name, err)
 		}
-		e.policies[name] = &policy{info: info, query: query}
+		p := &policy{info: info, query: query}
+		if info.PartitionMinRule != "" {
+			least, err := prepareRule(ctx, compiler, mods[0].Package.Path, info.PartitionMinRule)
+			if err != nil {
+				return nil, fmt.Errorf("prepare policy %s: %w", name, err)
+			}
+			p.least = &least
+		}
+		e.policies[name] = p
 	}
 	if len(bad) > 0 {
 		bad.Sort()
@@ -380,6 +398,20 @@ func definesDenyOrWarn(mods []*ast.Module) bool {
 	for _, m := range mods {
 		if slices.ContainsFunc(m.Rules, isDenyOrWarn) {
 			return true
+		}
+	}
+	return false
+}
+
+// definesRule reports whether the modules define a rule (not a function)
+// of the one-word name.
+func definesRule(mods []*ast.Module, name string) bool {
+	for _, m := range mods {
+		for _, r := range m.Rules {
+			ref := r.Head.Ref()
+			if v, ok := ref[0].Value.(ast.Var); ok && len(ref) == 1 && string(v) == name && len(r.Head.Args) == 0 {
+				return true
+			}
 		}
 	}
 	return false
@@ -477,6 +509,23 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 			return bad("package %s declares both custom.per_record and custom.partition_by; a per-record policy needs no partition", name)
 		}
 	}
+	if v, ok := a.Custom["partition_min"]; ok {
+		if p.PartitionBy == nil {
+			return bad("package %s declares custom.partition_min without custom.partition_by", name)
+		}
+		n, _ := plain(v)
+		switch least := n.(type) {
+		case string:
+			if !definesRule(mods, least) {
+				return bad("custom.partition_min of package %s names %s, which is not a rule of the package", name, least)
+			}
+			p.PartitionMinRule = least
+		case json.Number:
+			p.PartitionMin, _ = least.Float64() // a JSON number always reads
+		default:
+			return bad("custom.partition_min of package %s is %v, not a number or the name of a rule", name, v)
+		}
+	}
 	if v, ok := a.Custom["joins"]; ok {
 		joins, _ := v.(map[string]any)
 		if len(joins) == 0 {
@@ -536,6 +585,16 @@ func prepareQuery(ctx context.Context, compiler *ast.Compiler, pkg ast.Ref) (reg
 	return rego.New(
 		rego.Compiler(compiler),
 		rego.ParsedQuery(body),
+		rego.StrictBuiltinErrors(true),
+		rego.SetRegoVersion(ast.RegoV1),
+	).PrepareForEval(ctx)
+}
+
+// prepareRule prepares the query of one rule of a package, bound to x.
+func prepareRule(ctx context.Context, compiler *ast.Compiler, pkg ast.Ref, rule string) (rego.PreparedEvalQuery, error) {
+	return rego.New(
+		rego.Compiler(compiler),
+		rego.ParsedQuery(ast.NewBody(ast.Equality.Expr(ast.VarTerm("x"), ast.NewTerm(pkg.Append(ast.StringTerm(rule)))))),
 		rego.StrictBuiltinErrors(true),
 		rego.SetRegoVersion(ast.RegoV1),
 	).PrepareForEval(ctx)

@@ -597,12 +597,15 @@ testdata/compile/net/lookup.rego:8: rego_type_error: undefined function net.cidr
 		{"runtime", `1 error occurred: testdata/compile/runtime/env.rego:3: rego_type_error: undefined function opa.runtime`},
 		{"collide", `1 error occurred: testdata/compile/collide/mine.rego:2: rego_compile_error: package gamepot.blocks.max_duration is a built-in policy; give this package another name`},
 		{"function", `1 error occurred: testdata/compile/function/f.rego:3: rego_compile_error: deny of package test.fn is a function; deny and warn must be sets or arrays`},
-		{"metadata", `5 errors occurred:
+		{"metadata", `8 errors occurred:
 testdata/compile/metadata/datasets.rego:1: rego_compile_error: custom.datasets of package test.datasets_string is not a list
 testdata/compile/metadata/datasets_empty.rego:1: rego_compile_error: custom.datasets of package test.datasets_empty is empty; list the datasets it reads, or leave it out to accept any
 testdata/compile/metadata/joins.rego:1: rego_compile_error: custom.joins of package test.joins_half holds map[field:user_id] for links, not {field: NAME, to: NAME}
 testdata/compile/metadata/params.rego:1: rego_compile_error: custom.params of package test.params_list is not an object of parameter defaults
-testdata/compile/metadata/partition.rego:1: rego_compile_error: custom.partition_by of package test.partition_string is user_id, not a list of field names`},
+testdata/compile/metadata/partition.rego:1: rego_compile_error: custom.partition_by of package test.partition_string is user_id, not a list of field names
+testdata/compile/metadata/partition_min.rego:1: rego_compile_error: package test.partition_min_alone declares custom.partition_min without custom.partition_by
+testdata/compile/metadata/partition_min_list.rego:1: rego_compile_error: custom.partition_min of package test.partition_min_list is [2], not a number or the name of a rule
+testdata/compile/metadata/partition_min_rule.rego:1: rego_compile_error: custom.partition_min of package test.partition_min_rule names least, which is not a rule of the package`},
 		{"reserved", `1 error occurred: testdata/compile/reserved/sneaky.rego:1: rego_compile_error: package gpaudit_internal.where.c0 is reserved for gpaudit`},
 	}
 	for _, tt := range tests {
@@ -882,7 +885,7 @@ func TestPartitions(t *testing.T) {
 		}
 	}
 	for _, c := range []*fetch.Cohort{{Lines: lines}, {Records: records}} {
-		parts, err := partitions(c, len(lines), []string{"user_id", "provider"})
+		parts, err := partitions(c, len(lines), []string{"user_id", "provider"}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -909,6 +912,34 @@ func TestPartitions(t *testing.T) {
 		}
 		if len(used) < 2 {
 			t.Errorf("every record in one part of %d", len(parts))
+		}
+
+		// With a partition_min, only the records of partitions at least
+		// that big are shared out, over parts enough for them; and there
+		// is one empty part when none is.
+		for _, tc := range []struct {
+			least float64
+			kept  []int
+			parts int
+		}{
+			{1, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 4},
+			{2, []int{0, 1, 2, 3, 4, 5}, 2},
+			{2.5, []int{1, 2, 3, 4}, 2},
+			{4, []int{1, 2, 3, 4}, 2},
+			{5, nil, 1},
+		} {
+			parts, err := partitions(c, len(lines), []string{"user_id", "provider"}, tc.least)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []int
+			for _, part := range parts {
+				kept = append(kept, part...)
+			}
+			slices.Sort(kept)
+			if len(parts) != tc.parts || !slices.Equal(kept, tc.kept) {
+				t.Errorf("partition_min %v: %d parts holding %v, want %d holding %v", tc.least, len(parts), kept, tc.parts, tc.kept)
+			}
 		}
 	}
 }
@@ -968,6 +999,25 @@ func TestRunInParts(t *testing.T) {
 				t.Errorf("in parts of 7 (-whole +parts):\n%s", diff)
 			}
 		})
+	}
+	// max_per_provider leaves out the records of players with no more
+	// links of a provider than its max: whatever the max, in parts it
+	// finds what it finds whole.
+	for _, max := range []any{n("0"), n("1.5"), n("-1"), "x"} {
+		for _, chk := range cfg.Checks {
+			if chk.Policy != "gamepot.linkings.max_per_provider" {
+				continue
+			}
+			c := *chk
+			c.Params = map[string]any{"max": max}
+			whole, parts := run(1_000_000, []*config.Check{&c}), run(7, []*config.Check{&c})
+			if whole.Checks[0].Status != StatusFail {
+				t.Errorf("max %v: status %s (%s), want fail", max, whole.Checks[0].Status, whole.Checks[0].Error)
+			}
+			if diff := cmp.Diff(whole, parts); diff != "" {
+				t.Errorf("max %v in parts of 7 (-whole +parts):\n%s", max, diff)
+			}
+		}
 	}
 	if perRecord < 5 || partitioned < 2 || joins < 1 {
 		t.Fatalf("%d per-record, %d partitioned and %d joining policies in the library, want the built-in ones", perRecord, partitioned, joins)
@@ -1035,5 +1085,91 @@ func TestFNV64a(t *testing.T) {
 	}
 	if fnv64a([]string{"ab", ""}) == fnv64a([]string{"a", "b"}) {
 		t.Error("fnv64a does not tell the fields apart")
+	}
+}
+
+// TestPartitionMin: over parts, a policy's partition_min (a number, or its
+// rule's answer for the check's params) leaves out the records of smaller
+// partitions, and only for its own checks: a per-record check of the same
+// cohort still sees every record, and checks sharing parts get the records
+// the smallest partition_min among them keeps. A rule that gives no number, or fails,
+// is the check's error, over a small cohort as over a big one.
+func TestPartitionMin(t *testing.T) {
+	e, err := New(context.Background(), Options{Builtin: policies.FS, UserDir: filepath.Join("testdata", "partition_min")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := []any{"a", "b", "a", "c", "b", "d", "b", nil, 5, "e"}
+	var records []map[string]any
+	for i, u := range users {
+		records = append(records, map[string]any{"id": fmt.Sprint("r", i), "user_id": u})
+	}
+	withParams := func(c *config.Check, params map[string]any) *config.Check {
+		c.Params = params
+		return c
+	}
+	checks := []*config.Check{
+		chk("seen", "test.seen", "links"),
+		withParams(chk("seen_max_1", "test.seen_by_rule", "links"), map[string]any{"max": n("1")}),
+		withParams(chk("seen_max_2", "test.seen_by_rule", "links"), map[string]any{"max": n("2")}),
+		withParams(chk("seen_max_x", "test.seen_by_rule", "links"), map[string]any{"max": "x"}),
+		chk("least_string", "test.least_string", "links"),
+		withParams(chk("least_fails", "test.least_fails", "links"), map[string]any{"max": "x"}),
+		chk("each", "test.each", "links"),
+	}
+	all := []string{"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"}
+	pairs := []string{"r0", "r1", "r2", "r4", "r6", "r7", "r8"} // users a, b and "" (nil and 5)
+	errors := map[string]string{
+		"least_string": `least, the partition_min of policy test.least_string, is a string, not a number`,
+		"least_fails":  `evaluate least, the partition_min of policy test.least_fails: testdata/partition_min/least_fails.rego:9: eval_builtin_error: to_number: strconv.ParseFloat: parsing "x": invalid syntax`,
+	}
+	for _, tc := range []struct {
+		part int
+		want map[string][]string
+	}{
+		{3, map[string][]string{"seen": pairs, "seen_max_1": pairs, "seen_max_2": {"r1", "r4", "r6"}, "seen_max_x": all, "each": all}},
+		// Whole, nothing is left out.
+		{1_000_000, map[string][]string{"seen": all, "seen_max_1": all, "seen_max_2": all, "seen_max_x": all, "each": all}},
+	} {
+		func() {
+			defer func(old int) { recordPart = old }(recordPart)
+			recordPart = tc.part
+			run := func(checks ...*config.Check) []CheckResult {
+				cohorts := []fetch.Cohort{{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: slices.Clone(records)}}
+				return e.Run(context.Background(), checks, cohorts, fakedata.ReviewDate, nil).Checks
+			}
+			var results []CheckResult
+			for _, c := range checks[:len(checks)-1] {
+				// Alone, but for the per-record check, which joins no unit
+				// that leaves records out.
+				r := run(c, checks[len(checks)-1])
+				if got := len(r[1].Findings); got != len(all) {
+					t.Errorf("parts of %d: each beside %s found %d, want %d", tc.part, c.Name, got, len(all))
+				}
+				results = append(results, r[0])
+			}
+			// Together, the checks get the records of the smallest
+			// partition_min among them.
+			for _, cr := range run(checks[1], checks[2]) {
+				if got := len(cr.Findings); got != len(tc.want["seen_max_1"]) {
+					t.Errorf("parts of %d: %s beside another found %d, want %d", tc.part, cr.Name, got, len(tc.want["seen_max_1"]))
+				}
+			}
+			for _, cr := range append(results, run(checks...)[len(checks)-1]) {
+				if want, ok := errors[cr.Name]; ok {
+					if cr.Status != StatusError || cr.Error != want {
+						t.Errorf("parts of %d: %s: %s %q, want error %q", tc.part, cr.Name, cr.Status, cr.Error, want)
+					}
+					continue
+				}
+				var got []string
+				for _, f := range cr.Findings {
+					got = append(got, f.Message)
+				}
+				if !slices.Equal(got, tc.want[cr.Name]) {
+					t.Errorf("parts of %d: %s found %v, want %v (%s)", tc.part, cr.Name, got, tc.want[cr.Name], cr.Error)
+				}
+			}
+		}()
 	}
 }

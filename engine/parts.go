@@ -33,16 +33,42 @@ func (p *policy) joins(key string) bool {
 // A field's value is its string, or "" when it is missing or not a string,
 // so that "", null and a number fall together, as a policy that reads the
 // field with a default would take them. The hash is fixed, so a cohort is
-// shared out the same way on every run.
-func partitions(c *fetch.Cohort, count int, fields []string) ([][]int, error) {
-	n := (count + recordPart - 1) / recordPart
-	parts := make([][]int, n)
+// shared out the same way on every run. Records whose values fewer than
+// least records share are left out (Policy.PartitionMin); they are
+// counted by the hash of the values, so two combinations of values that
+// share a hash are counted together, and their records kept, never left
+// out wrongly. There is always one part, empty when every record is left
+// out, so that a finding of the params alone is still made.
+func partitions(c *fetch.Cohort, count int, fields []string, least float64) ([][]int, error) {
+	hashes := make([]uint64, count)
 	values := make([]string, len(fields))
 	for i := range count {
 		if err := fieldStrings(c, i, fields, values); err != nil {
 			return nil, fmt.Errorf("record %d: %w", i, err)
 		}
-		p := fnv64a(values) % uint64(n)
+		hashes[i] = fnv64a(values)
+	}
+	kept := count
+	var sizes map[uint64]int
+	if least > 1 {
+		sizes = make(map[uint64]int, count)
+		for _, h := range hashes {
+			sizes[h]++
+		}
+		kept = 0
+		for _, n := range sizes {
+			if float64(n) >= least {
+				kept += n
+			}
+		}
+	}
+	n := max(1, (kept+recordPart-1)/recordPart)
+	parts := make([][]int, n)
+	for i, h := range hashes {
+		if sizes != nil && float64(sizes[h]) < least {
+			continue
+		}
+		p := h % uint64(n)
 		parts[p] = append(parts[p], i)
 	}
 	return parts, nil
@@ -158,12 +184,6 @@ func joined(w *loadedCohort, j Join, keys map[string]bool) (*ast.Term, error) {
 func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock clock) ([]outcome, []error) {
 	l := pcs[0].cohort
 	c, count := l.cohort, l.count
-	n := (count + recordPart - 1) / recordPart
-	found := make([][]outcome, len(pcs))
-	errs := make([][]error, len(pcs))
-	for k := range pcs {
-		found[k], errs[k] = make([]outcome, n), make([]error, n)
-	}
 	fail := func(err error) ([]outcome, []error) {
 		out, outErrs := make([]outcome, len(pcs)), make([]error, len(pcs))
 		for k := range outErrs {
@@ -171,16 +191,29 @@ func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock cloc
 		}
 		return out, outErrs
 	}
+	n := (count + recordPart - 1) / recordPart
 	value := func(i int) (ast.Value, error) {
 		lo := i * recordPart
 		return partValue(c, lo, min(count, lo+recordPart))
 	}
 	if fields != nil {
-		parts, err := partitions(c, count, fields)
+		// The records every check of the unit may need: those of
+		// partitions of at least the smallest partition_min.
+		least := pcs[0].least
+		for _, pc := range pcs {
+			least = min(least, pc.least)
+		}
+		parts, err := partitions(c, count, fields, least)
 		if err != nil {
 			return fail(fmt.Errorf("cohort %s: %v", c.Name, err))
 		}
+		n = len(parts)
 		value = func(i int) (ast.Value, error) { return pickValue(c, parts[i]) }
+	}
+	found := make([][]outcome, len(pcs))
+	errs := make([][]error, len(pcs))
+	for k := range pcs {
+		found[k], errs[k] = make([]outcome, n), make([]error, n)
 	}
 	workers := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
@@ -197,7 +230,7 @@ func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock cloc
 			}
 			records := ast.NewTerm(v)
 			for k, pc := range pcs {
-				found[k][i], errs[k][i] = evaluate(ctx, pc.p, pc.input(records), clock.time,
+				found[k][i], errs[k][i] = evaluate(ctx, pc.p, pc.input(records, pc.with), clock.time,
 					clock.seed(fmt.Sprintf("check %s part %d", pc.cr.Name, i)))
 			}
 		})
@@ -222,16 +255,21 @@ func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock cloc
 type unit struct {
 	checks []int
 	fields []string
+	// leavesOut is set when a policy of the unit declares a
+	// partition_min: its parts may lack records, so that a per-record
+	// check cannot join it.
+	leavesOut bool
 }
 
 // units groups the checks into units of work: the partwise checks of one
 // cohort partitioned by the same fields share a unit, and its per-record
-// checks join the first such unit (any parts serve them), or share one of
-// their own; every other check is a unit alone.
+// checks join the first such unit that leaves no record out (any parts
+// serve them), or share one of their own; every other check is a unit
+// alone.
 func (e *Engine) units(checks []*config.Check, loaded map[string]*loadedCohort, selected func(*config.Check) bool) []unit {
 	var units []unit
-	shared := map[string]int{}         // cohort and fields → unit
-	firstPartition := map[string]int{} // cohort → its first partitioned unit
+	shared := map[string]int{} // cohort and fields → unit
+	var partitioned []int      // the partitioned units, in order
 	var perRecord []int
 	for i, chk := range checks {
 		p, ok := e.policies[chk.Policy]
@@ -250,19 +288,27 @@ func (e *Engine) units(checks []*config.Check, loaded map[string]*loadedCohort, 
 			u = len(units)
 			units = append(units, unit{fields: p.info.PartitionBy})
 			shared[key] = u
-			if _, ok := firstPartition[chk.Cohort]; !ok {
-				firstPartition[chk.Cohort] = u
-			}
+			partitioned = append(partitioned, u)
 		}
 		units[u].checks = append(units[u].checks, i)
+		if p.info.PartitionMin != 0 || p.info.PartitionMinRule != "" {
+			units[u].leavesOut = true
+		}
+	}
+	joins := map[string]int{} // cohort → the unit its per-record checks join
+	for _, u := range partitioned {
+		name := checks[units[u].checks[0]].Cohort
+		if _, ok := joins[name]; !ok && !units[u].leavesOut {
+			joins[name] = u
+		}
 	}
 	for _, i := range perRecord {
 		name := checks[i].Cohort
-		u, ok := firstPartition[name]
+		u, ok := joins[name]
 		if !ok {
 			u = len(units)
 			units = append(units, unit{})
-			firstPartition[name] = u
+			joins[name] = u
 		}
 		units[u].checks = append(units[u].checks, i)
 	}
@@ -281,7 +327,7 @@ func (e *Engine) runShared(ctx context.Context, checks []*config.Check, u unit, 
 	var ready []*prepared
 	var at []int
 	for k, i := range u.checks {
-		pc := e.prepare(checks[i], loaded, clock, selected)
+		pc := e.prepare(ctx, checks[i], loaded, clock, selected)
 		if pc.done {
 			out[k] = pc.cr
 			continue

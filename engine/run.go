@@ -265,7 +265,7 @@ func newClock(now time.Time) clock {
 
 // runCheck evaluates one check on its own.
 func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[string]*loadedCohort, clock clock, selected func(*config.Check) bool) CheckResult {
-	pc := e.prepare(chk, loaded, clock, selected)
+	pc := e.prepare(ctx, chk, loaded, clock, selected)
 	if pc.done {
 		return pc.cr
 	}
@@ -273,7 +273,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		found, errs := evalParts(ctx, []*prepared{pc}, pc.p.info.PartitionBy, clock)
 		return pc.finish(found[0], errs[0])
 	}
-	found, err := evaluate(ctx, pc.p, pc.input(pc.records), clock.time, clock.seed("check "+chk.Name))
+	found, err := evaluate(ctx, pc.p, pc.input(pc.records, pc.with), clock.time, clock.seed("check "+chk.Name))
 	return pc.finish(found, err)
 }
 
@@ -288,12 +288,16 @@ type prepared struct {
 	// otherwise records is the cohort's whole value.
 	parts   bool
 	records *ast.Term
-	input   func(records *ast.Term) ast.Value
+	// least is how few records a partition must hold to be evaluated,
+	// when the check is evaluated over parts: its policy's partition_min.
+	least float64
+	with  *ast.Term // input.cohorts
+	input func(records, with *ast.Term) ast.Value
 }
 
 // prepare gets a check ready for evaluation: its policy, cohort, with
 // cohorts and params.
-func (e *Engine) prepare(chk *config.Check, loaded map[string]*loadedCohort, clock clock, selected func(*config.Check) bool) *prepared {
+func (e *Engine) prepare(ctx context.Context, chk *config.Check, loaded map[string]*loadedCohort, clock clock, selected func(*config.Check) bool) *prepared {
 	pc := &prepared{}
 	pc.cr = CheckResult{
 		Name:     chk.Name,
@@ -350,32 +354,14 @@ func (e *Engine) prepare(chk *config.Check, loaded map[string]*loadedCohort, clo
 		with.Insert(ast.StringTerm(key), v)
 	}
 	cr.Records = l.count
-
-	// Either may be nil: a policy may declare no parameters, a check give none.
-	params := make(map[string]any, len(p.info.Params)+len(chk.Params))
-	maps.Copy(params, p.info.Params)
-	maps.Copy(params, chk.Params)
-	paramsValue, err := ast.InterfaceToValue(params)
-	if err != nil {
-		return fail("policy %s: convert params: %v", chk.Policy, err)
+	if pc.input, err = inputOf(chk, p, clock); err != nil {
+		return fail("%v", err)
 	}
-	tags := make([]*ast.Term, len(chk.Tags))
-	for i, t := range chk.Tags {
-		tags[i] = ast.StringTerm(t)
-	}
-	pc.input = func(records *ast.Term) ast.Value {
-		return ast.NewObject(
-			ast.Item(ast.InternedTerm("records"), records),
-			ast.Item(ast.InternedTerm("params"), ast.NewTerm(paramsValue)),
-			ast.Item(ast.InternedTerm("cohorts"), ast.NewTerm(with)),
-			ast.Item(ast.InternedTerm("now"), clock.now),
-			ast.Item(ast.InternedTerm("now_ns"), clock.nowNS),
-			ast.Item(ast.InternedTerm("check"), ast.ObjectTerm(
-				ast.Item(ast.InternedTerm("name"), ast.StringTerm(chk.Name)),
-				ast.Item(ast.InternedTerm("severity"), ast.StringTerm(chk.Severity)),
-				ast.Item(ast.InternedTerm("tags"), ast.ArrayTerm(tags...)),
-			)),
-		)
+	pc.with = ast.NewTerm(with)
+	// Evaluated whenever the policy declares it, so that a broken rule is
+	// an error over a small cohort as over a big one.
+	if pc.least, err = least(ctx, chk, p, pc.input, clock); err != nil {
+		return fail("%v", err)
 	}
 	return pc
 }

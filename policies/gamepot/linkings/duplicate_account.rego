@@ -32,6 +32,7 @@
 #   partition_by:
 #     - provider
 #     - username
+#   partition_min: 2
 package gamepot.linkings.duplicate_account
 
 import data.gpaudit.lib.records as lib_records

@@ -25,9 +25,18 @@
 #   partition_by:
 #     - user_id
 #     - provider
+#   partition_min: partition_min
 package gamepot.linkings.max_per_provider
 
 import data.gpaudit.lib.records as lib_records
+
+# partition_min is how many links a player must have of one provider for
+# any of them to make a finding: floor(max) + 1, the fewest that are more
+# than max. gpaudit leaves the other links out of input.records (README,
+# custom.partition_min), so a million players of one link each are never
+# converted, grouped or looked at. With a max that is not a number it is
+# undefined, and every link is given.
+partition_min := floor(input.params.max) + 1 if is_number(input.params.max)
 
 deny contains finding if {
 	limit := input.params.max

@@ -183,3 +183,17 @@ test_findings_never_hold_personal_data if {
 		}
 	}
 }
+
+# partition_min is the fewest links of one player and provider that can be
+# more than max; gpaudit leaves smaller groups out.
+test_partition_min_is_the_fewest_links_over_max if {
+	max_per_provider.partition_min == 2 with input.params.max as 1
+	max_per_provider.partition_min == 1 with input.params.max as 0
+	max_per_provider.partition_min == 3 with input.params.max as 2.5
+	max_per_provider.partition_min == 0 with input.params.max as -1
+}
+
+test_partition_min_undefined_for_a_bad_max if {
+	not max_per_provider.partition_min with input.params.max as "2"
+	not max_per_provider.partition_min with input.params as {}
+}
