@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/dependencies"
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/gpaudit/gpaudit/config"
@@ -105,8 +106,8 @@ type Engine struct {
 type policy struct {
 	info  Policy
 	query rego.PreparedEvalQuery
-	// least evaluates info.PartitionMinRule, when the policy declares one.
-	least *rego.PreparedEvalQuery
+	// minQuery evaluates info.PartitionMinRule, when the policy declares one.
+	minQuery *rego.PreparedEvalQuery
 }
 
 // CompileError reports every parse and compile problem of the policies.
@@ -373,11 +374,15 @@ func prepare(ctx context.Context, compiler *ast.Compiler, builtin map[string]boo
 		}
 		p := &policy{info: info, query: query}
 		if info.PartitionMinRule != "" {
-			least, err := prepareRule(ctx, compiler, mods[0].Package.Path, info.PartitionMinRule)
+			if problem := minRuleReads(compiler, name, mods, info.PartitionMinRule); problem != nil {
+				bad = append(bad, problem)
+				continue
+			}
+			q, err := prepareRule(ctx, compiler, mods[0].Package.Path, info.PartitionMinRule)
 			if err != nil {
 				return nil, fmt.Errorf("prepare policy %s: %w", name, err)
 			}
-			p.least = &least
+			p.minQuery = &q
 		}
 		e.policies[name] = p
 	}
@@ -401,6 +406,38 @@ func definesDenyOrWarn(mods []*ast.Module) bool {
 		}
 	}
 	return false
+}
+
+// minInputs are the parts of the input a partition_min rule may read: it
+// is evaluated over no records and no cohorts, and an answer that depends on
+// them could leave out records that make findings.
+var minInputs = []ast.Ref{
+	ast.MustParseRef("input.params"),
+	ast.MustParseRef("input.check"),
+	ast.MustParseRef("input.now"),
+	ast.MustParseRef("input.now_ns"),
+}
+
+// minRuleReads reports a partition_min rule that reads more of the input
+// than minInputs, through the rules and functions it calls as well.
+func minRuleReads(compiler *ast.Compiler, name string, mods []*ast.Module, rule string) *ast.Error {
+	ref := mods[0].Package.Path.Append(ast.StringTerm(rule))
+	refs, err := dependencies.Base(compiler, ast.NewBody(ast.NewExpr(ast.NewTerm(ref))))
+	if err != nil {
+		return ast.NewError(ast.CompileErr, mods[0].Package.Location, "partition_min rule %s of package %s: %v", rule, name, err)
+	}
+	for _, r := range refs {
+		if !r.HasPrefix(ast.InputRootRef) || slices.ContainsFunc(minInputs, r.HasPrefix) {
+			continue
+		}
+		loc := mods[0].Package.Location
+		if rules := compiler.GetRules(ref); len(rules) > 0 {
+			loc = rules[0].Location
+		}
+		return ast.NewError(ast.CompileErr, loc,
+			"%s, the partition_min rule of package %s, reads %v: it is evaluated over no records and no cohorts, so it may read only input.params, input.check, input.now and input.now_ns", rule, name, r)
+	}
+	return nil
 }
 
 // definesRule reports whether the modules define a rule (not a function)
@@ -516,12 +553,16 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 		n, _ := plain(v)
 		switch least := n.(type) {
 		case string:
-			if !definesRule(mods, least) {
-				return bad("custom.partition_min of package %s names %s, which is not a rule of the package", name, least)
+			// deny and warn are sets, never a number.
+			if !definesRule(mods, least) || least == "deny" || least == "warn" {
+				return bad("custom.partition_min of package %s names %q, which is not a rule of the package giving a number (a string is taken as a rule's name)", name, least)
 			}
 			p.PartitionMinRule = least
 		case json.Number:
-			p.PartitionMin, _ = least.Float64() // a JSON number always reads
+			// 1 or less leaves nothing out: as if not declared.
+			if v, _ := least.Float64(); v > 1 { // a JSON number always reads
+				p.PartitionMin = v
+			}
 		default:
 			return bad("custom.partition_min of package %s is %v, not a number or the name of a rule", name, v)
 		}

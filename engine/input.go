@@ -44,16 +44,16 @@ func inputOf(chk *config.Check, p *policy, clock clock) (func(records, with *ast
 	}, nil
 }
 
-// least is the partition_min of chk's policy p: the number it declares,
+// partitionMin is the partition_min of chk's policy p: the number it declares,
 // or what its rule gives for the check's params, evaluated over no
 // records and no cohorts; 0 when it declares none or the rule is
 // undefined.
-func least(ctx context.Context, chk *config.Check, p *policy, input func(records, with *ast.Term) ast.Value, clock clock) (float64, error) {
-	if p.least == nil {
+func partitionMin(ctx context.Context, chk *config.Check, p *policy, input func(records, with *ast.Term) ast.Value, clock clock) (float64, error) {
+	if p.minQuery == nil {
 		return p.info.PartitionMin, nil
 	}
 	rule := p.info.PartitionMinRule
-	rs, err := p.least.Eval(ctx, rego.EvalParsedInput(input(ast.ArrayTerm(), ast.ObjectTerm())),
+	rs, err := p.minQuery.Eval(ctx, rego.EvalParsedInput(input(ast.ArrayTerm(), ast.ObjectTerm())),
 		rego.EvalTime(clock.time), rego.EvalSeed(clock.seed("partition_min "+chk.Name)))
 	if err != nil {
 		return 0, fmt.Errorf("evaluate %s, the partition_min of policy %s: %v", rule, p.info.Name, err)
@@ -68,7 +68,8 @@ func least(ctx context.Context, chk *config.Check, p *policy, input func(records
 	}
 	v, err := n.Float64()
 	if err != nil {
-		return 0, fmt.Errorf("%s, the partition_min of policy %s, is %v, not a usable number", rule, p.info.Name, n)
+		// Not the number: floor(1e400) has 400 digits.
+		return 0, fmt.Errorf("%s, the partition_min of policy %s, is too large a number", rule, p.info.Name)
 	}
 	return v, nil
 }

@@ -33,11 +33,11 @@ func (p *policy) joins(key string) bool {
 // A field's value is its string, or "" when it is missing or not a string,
 // so that "", null and a number fall together, as a policy that reads the
 // field with a default would take them. The hash is fixed, so a cohort is
-// shared out the same way on every run. Records whose values fewer than
-// least records share are left out (Policy.PartitionMin); they are
-// counted by the hash of the values, so two combinations of values that
-// share a hash are counted together, and their records kept, never left
-// out wrongly. There is always one part, empty when every record is left
+// shared out the same way on every run. Records whose partition holds
+// fewer than least records are left out (Policy.PartitionMin). A
+// partition is counted by the hash of its values, so two partitions whose
+// values share a hash are counted together: their records may be kept
+// when they could be left out, never left out wrongly. There is always one part, empty when every record is left
 // out, so that a finding of the params alone is still made.
 func partitions(c *fetch.Cohort, count int, fields []string, least float64) ([][]int, error) {
 	hashes := make([]uint64, count)
@@ -199,9 +199,9 @@ func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock cloc
 	if fields != nil {
 		// The records every check of the unit may need: those of
 		// partitions of at least the smallest partition_min.
-		least := pcs[0].least
+		least := pcs[0].partitionMin
 		for _, pc := range pcs {
-			least = min(least, pc.least)
+			least = min(least, pc.partitionMin)
 		}
 		parts, err := partitions(c, count, fields, least)
 		if err != nil {
@@ -256,8 +256,10 @@ type unit struct {
 	checks []int
 	fields []string
 	// leavesOut is set when a policy of the unit declares a
-	// partition_min: its parts may lack records, so that a per-record
-	// check cannot join it.
+	// partition_min. A per-record check joining it would make the unit
+	// keep every record, and lose what leaving them out saves; it has
+	// parts of its own instead. It goes by the declaration, not by the
+	// number a check's params give, which is known only later.
 	leavesOut bool
 }
 

@@ -288,11 +288,11 @@ type prepared struct {
 	// otherwise records is the cohort's whole value.
 	parts   bool
 	records *ast.Term
-	// least is how few records a partition must hold to be evaluated,
-	// when the check is evaluated over parts: its policy's partition_min.
-	least float64
-	with  *ast.Term // input.cohorts
-	input func(records, with *ast.Term) ast.Value
+	// partitionMin is how few records a partition must hold to be
+	// evaluated, when the check is evaluated over parts.
+	partitionMin float64
+	with         *ast.Term // input.cohorts
+	input        func(records, with *ast.Term) ast.Value
 }
 
 // prepare gets a check ready for evaluation: its policy, cohort, with
@@ -360,7 +360,7 @@ func (e *Engine) prepare(ctx context.Context, chk *config.Check, loaded map[stri
 	pc.with = ast.NewTerm(with)
 	// Evaluated whenever the policy declares it, so that a broken rule is
 	// an error over a small cohort as over a big one.
-	if pc.least, err = least(ctx, chk, p, pc.input, clock); err != nil {
+	if pc.partitionMin, err = partitionMin(ctx, chk, p, pc.input, clock); err != nil {
 		return fail("%v", err)
 	}
 	return pc
