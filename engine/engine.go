@@ -70,6 +70,11 @@ type Policy struct {
 	// it from input.params; 0 when neither is declared.
 	PartitionMin     float64
 	PartitionMinRule string
+	// Fields (custom.fields) declares the only top-level fields of a
+	// record of input.records the policy reads, or whose presence it
+	// tests: the engine may then leave the others out of the records it
+	// gives the policy in parts. Nil when it declares none.
+	Fields []string
 	// Joins (custom.joins) declares, for a key of input.cohorts, that the
 	// policy reads a record of that cohort only when its Field is a
 	// non-empty string equal to the To field of some record of
@@ -533,13 +538,7 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 		p.PerRecord = b
 	}
 	if v, ok := a.Custom["partition_by"]; ok {
-		list, _ := v.([]any)
-		for _, f := range list {
-			if s, ok := f.(string); ok && s != "" {
-				p.PartitionBy = append(p.PartitionBy, s)
-			}
-		}
-		if len(list) == 0 || len(p.PartitionBy) != len(list) {
+		if p.PartitionBy = fieldNames(v); p.PartitionBy == nil {
 			return bad("custom.partition_by of package %s is %v, not a list of field names", name, v)
 		}
 		if p.PerRecord {
@@ -565,6 +564,11 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 			}
 		default:
 			return bad("custom.partition_min of package %s is %v, not a number or the name of a rule", name, v)
+		}
+	}
+	if v, ok := a.Custom["fields"]; ok {
+		if p.Fields = fieldNames(v); p.Fields == nil {
+			return bad("custom.fields of package %s is %v, not a list of field names", name, v)
 		}
 	}
 	if v, ok := a.Custom["joins"]; ok {
@@ -595,6 +599,24 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 		p.Params = m
 	}
 	return p, nil
+}
+
+// fieldNames reads a METADATA list of field names, or gives nil when v is
+// not a non-empty list of non-empty strings.
+func fieldNames(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, f := range list {
+		s, ok := f.(string)
+		if !ok || s == "" {
+			return nil
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // plain turns a METADATA value, as the YAML decoder left it, into the plain
@@ -649,6 +671,7 @@ func (e *Engine) Policies() []Policy {
 		info.Datasets = slices.Clone(info.Datasets)
 		info.With = maps.Clone(info.With)
 		info.Params = maps.Clone(info.Params)
+		info.Fields = slices.Clone(info.Fields)
 		out = append(out, info)
 	}
 	slices.SortFunc(out, func(a, b Policy) int { return strings.Compare(a.Name, b.Name) })

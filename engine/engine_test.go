@@ -597,9 +597,10 @@ testdata/compile/net/lookup.rego:8: rego_type_error: undefined function net.cidr
 		{"runtime", `1 error occurred: testdata/compile/runtime/env.rego:3: rego_type_error: undefined function opa.runtime`},
 		{"collide", `1 error occurred: testdata/compile/collide/mine.rego:2: rego_compile_error: package gamepot.blocks.max_duration is a built-in policy; give this package another name`},
 		{"function", `1 error occurred: testdata/compile/function/f.rego:3: rego_compile_error: deny of package test.fn is a function; deny and warn must be sets or arrays`},
-		{"metadata", `11 errors occurred:
+		{"metadata", `12 errors occurred:
 testdata/compile/metadata/datasets.rego:1: rego_compile_error: custom.datasets of package test.datasets_string is not a list
 testdata/compile/metadata/datasets_empty.rego:1: rego_compile_error: custom.datasets of package test.datasets_empty is empty; list the datasets it reads, or leave it out to accept any
+testdata/compile/metadata/fields.rego:1: rego_compile_error: custom.fields of package test.fields_number is [id 3], not a list of field names
 testdata/compile/metadata/joins.rego:1: rego_compile_error: custom.joins of package test.joins_half holds map[field:user_id] for links, not {field: NAME, to: NAME}
 testdata/compile/metadata/params.rego:1: rego_compile_error: custom.params of package test.params_list is not an object of parameter defaults
 testdata/compile/metadata/partition.rego:1: rego_compile_error: custom.partition_by of package test.partition_string is user_id, not a list of field names
@@ -734,7 +735,7 @@ func TestPolicies(t *testing.T) {
 		{
 			Name: "gamepot.linkings.email_required", Title: "Live linkings of a provider carry an email",
 			Datasets: []string{"linkings"}, Params: map[string]any{"provider": "google"},
-			PerRecord: true, Builtin: true, File: "builtin:gamepot/linkings/email_required.rego",
+			PerRecord: true, Fields: []string{"deletedAt", "email", "id", "provider", "user_id"}, Builtin: true, File: "builtin:gamepot/linkings/email_required.rego",
 		},
 		user("test.array", "array.rego"),
 		user("test.check", "check.rego"),
@@ -1216,5 +1217,52 @@ func TestLibraryLeavesOut(t *testing.T) {
 	}
 	if declared != 2 {
 		t.Errorf("%d checks of the library declare a partition_min, want duplicate_account and max_per_provider", declared)
+	}
+}
+
+// TestFields: over parts, the records keep only the fields their checks'
+// policies declare (custom.fields), with those the parts are shared out by,
+// and every field as soon as one of the checks declares none; whole, they
+// keep every field.
+func TestFields(t *testing.T) {
+	e, err := New(context.Background(), Options{Builtin: policies.FS, UserDir: filepath.Join("testdata", "fields")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var records []map[string]any
+	for i := range 10 {
+		records = append(records, map[string]any{"id": fmt.Sprint("r", i), "a": i, "b": "x", "user_id": fmt.Sprint("u", i%3)})
+	}
+	keys := chk("keys", "test.keys", "links")
+	all := chk("all", "test.keys_all", "links")
+	byUser := chk("by_user", "test.keys_by_user", "links")
+	for _, tc := range []struct {
+		part   int
+		checks []*config.Check
+		want   []string // the fields each check's records have
+	}{
+		{3, []*config.Check{keys}, []string{"a,id"}},
+		{3, []*config.Check{keys, all}, []string{"a,b,id,user_id", "a,b,id,user_id"}},
+		// The per-record check shares the partitioned check's parts.
+		{3, []*config.Check{keys, byUser}, []string{"a,id,user_id", "a,id,user_id"}},
+		{1_000_000, []*config.Check{keys}, []string{"a,b,id,user_id"}},
+	} {
+		func() {
+			defer func(old int) { recordPart = old }(recordPart)
+			recordPart = tc.part
+			cohorts := []fetch.Cohort{{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: slices.Clone(records)}}
+			res := e.Run(context.Background(), tc.checks, cohorts, fakedata.ReviewDate, nil)
+			for k, cr := range res.Checks {
+				if len(cr.Findings) != len(records) {
+					t.Fatalf("parts of %d: %s: %d findings (%s), want %d", tc.part, cr.Name, len(cr.Findings), cr.Error, len(records))
+				}
+				for _, f := range cr.Findings {
+					if f.Message != tc.want[k] {
+						t.Errorf("parts of %d: %s beside %d checks: record %s has %s, want %s", tc.part, cr.Name, len(tc.checks), f.RecordID, f.Message, tc.want[k])
+						break
+					}
+				}
+			}
+		}()
 	}
 }

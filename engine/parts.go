@@ -102,18 +102,26 @@ func fieldStrings(c *fetch.Cohort, i int, fields, out []string) error {
 	return nil
 }
 
-// pickValue converts the records of c at the indexes given, in order.
-func pickValue(c *fetch.Cohort, indexes []int) (ast.Value, error) {
-	at := func(i int) int { return indexes[i] }
-	if c.Lines != nil {
-		return convertAt(len(indexes), at, func() func(int) (ast.Value, error) {
-			var d snapshot.LineDecoder
-			return func(i int) (ast.Value, error) { return d.Value(c.Lines[indexes[i]]) }
-		})
+// pickValue converts the records of c at the indexes given, in order, with
+// only the top-level fields keep (every field when nil).
+func pickValue(c *fetch.Cohort, indexes []int, keep []string) (ast.Value, error) {
+	return convertRecords(c, len(indexes), func(i int) int { return indexes[i] }, keep)
+}
+
+// kept is the top-level fields the records of a unit's parts keep: those
+// its policies declare they read (custom.fields), with the fields the
+// parts are shared out by; nil, every field, when one declares none.
+func kept(pcs []*prepared, partitionBy []string) []string {
+	var out []string
+	for _, pc := range pcs {
+		if pc.p.info.Fields == nil {
+			return nil
+		}
+		out = append(out, pc.p.info.Fields...)
 	}
-	return convertAt(len(indexes), at, func() func(int) (ast.Value, error) {
-		return func(i int) (ast.Value, error) { return ast.InterfaceToValue(c.Records[indexes[i]]) }
-	})
+	out = append(out, partitionBy...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // joinKeys gives the non-empty string values of field among the records of
@@ -166,7 +174,7 @@ func joined(w *loadedCohort, j Join, keys map[string]bool) (*ast.Term, error) {
 			picked = append(picked, i)
 		}
 	}
-	v, err := pickValue(w.cohort, picked)
+	v, err := pickValue(w.cohort, picked, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +200,10 @@ func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock cloc
 		return out, outErrs
 	}
 	n := (count + recordPart - 1) / recordPart
+	keep := kept(pcs, fields)
 	value := func(i int) (ast.Value, error) {
 		lo := i * recordPart
-		return partValue(c, lo, min(count, lo+recordPart))
+		return partValue(c, lo, min(count, lo+recordPart), keep)
 	}
 	if fields != nil {
 		// The records every check of the unit may need: those of
@@ -208,7 +217,7 @@ func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock cloc
 			return fail(fmt.Errorf("cohort %s: %v", c.Name, err))
 		}
 		n = len(parts)
-		value = func(i int) (ast.Value, error) { return pickValue(c, parts[i]) }
+		value = func(i int) (ast.Value, error) { return pickValue(c, parts[i], keep) }
 	}
 	found := make([][]outcome, len(pcs))
 	errs := make([][]error, len(pcs))

@@ -127,7 +127,7 @@ type loadedCohort struct {
 // OPA values.
 func (l *loadedCohort) records() (*ast.Term, error) {
 	l.once.Do(func() {
-		v, err := partValue(l.cohort, 0, l.count)
+		v, err := partValue(l.cohort, 0, l.count, nil)
 		l.value, l.err = ast.NewTerm(v), err
 		l.cohort.Records, l.cohort.Lines = nil, nil
 	})
@@ -163,36 +163,47 @@ var recordPart = 20_000
 
 // recordsValue converts records one by one: ast.InterfaceToValue, given the
 // whole slice, would round-trip it through JSON. Every field is converted
-// although a policy reads few: an AST array hashes its elements, so OPA's lazy
-// objects would be converted whole on the spot anyway. A big cohort is
-// converted in as many parts at once as there are CPUs; the error is the
-// first record's that fails.
+// unless the policies declare the few they read (custom.fields): an AST
+// array hashes its elements, so OPA's lazy objects would be converted whole
+// on the spot anyway. A big cohort is converted in as many parts at once as
+// there are CPUs; the error is the first record's that fails.
 func recordsValue(records []map[string]any) (ast.Value, error) {
-	return recordsValueAt(records, 0)
+	return partValue(&fetch.Cohort{Records: records}, 0, len(records), nil)
 }
 
-// recordsValueAt is recordsValue of records that begin at index offset of
-// their cohort, which the error counts from.
-func recordsValueAt(records []map[string]any, offset int) (ast.Value, error) {
-	return convertAt(len(records), from(offset), func() func(int) (ast.Value, error) {
-		return func(i int) (ast.Value, error) { return ast.InterfaceToValue(records[i]) }
-	})
+// partValue converts records [lo, hi) of c, whichever form it holds them
+// in, with only the top-level fields keep (every field when nil).
+func partValue(c *fetch.Cohort, lo, hi int, keep []string) (ast.Value, error) {
+	return convertRecords(c, hi-lo, from(lo), keep)
 }
 
-// linesValueAt is recordsValueAt of records given as lines of JSON text.
-func linesValueAt(lines []string, offset int) (ast.Value, error) {
-	return convertAt(len(lines), from(offset), func() func(int) (ast.Value, error) {
-		var d snapshot.LineDecoder
-		return func(i int) (ast.Value, error) { return d.Value(lines[i]) }
-	})
-}
-
-// partValue converts records [lo, hi) of c, whichever form it holds them in.
-func partValue(c *fetch.Cohort, lo, hi int) (ast.Value, error) {
+// convertRecords converts n records of c, the i-th being record at(i) of
+// the cohort, with only the top-level fields keep (every field when nil).
+func convertRecords(c *fetch.Cohort, n int, at func(int) int, keep []string) (ast.Value, error) {
 	if c.Lines != nil {
-		return linesValueAt(c.Lines[lo:hi], lo)
+		return convertAt(n, at, func() func(int) (ast.Value, error) {
+			d := snapshot.LineDecoder{Fields: keep}
+			return func(i int) (ast.Value, error) { return d.Value(c.Lines[at(i)]) }
+		})
 	}
-	return recordsValueAt(c.Records[lo:hi], lo)
+	return convertAt(n, at, func() func(int) (ast.Value, error) {
+		return func(i int) (ast.Value, error) { return ast.InterfaceToValue(only(c.Records[at(i)], keep)) }
+	})
+}
+
+// only is record with the top-level fields keep, or record itself when
+// keep is nil.
+func only(record map[string]any, keep []string) map[string]any {
+	if keep == nil {
+		return record
+	}
+	out := make(map[string]any, len(keep))
+	for _, k := range keep {
+		if v, ok := record[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // size is how many records c holds.

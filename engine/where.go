@@ -224,7 +224,7 @@ func (e *Engine) WhereKeep(ctx context.Context, c *config.Cohort, records []map[
 	if !ok || w.expr != c.Where {
 		return nil, fmt.Errorf("not compiled by New for cohort %q", c.Name)
 	}
-	recs, err := partValue(cohort, 0, n)
+	recs, err := partValue(cohort, 0, n, nil)
 	if err != nil {
 		return nil, err
 	}

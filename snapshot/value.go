@@ -25,7 +25,10 @@ func LineValue(line string) (ast.Value, error) {
 // the terms of its input, so they can be shared. A LineDecoder is not safe
 // for use by several goroutines at once.
 type LineDecoder struct {
-	p recordParser
+	// Fields, when not nil, are the only top-level fields a record keeps:
+	// the others are read, with the same errors, and left out.
+	Fields []string
+	p      recordParser
 }
 
 // Value decodes one line.
@@ -34,7 +37,7 @@ func (d *LineDecoder) Value(line string) (ast.Value, error) {
 	if err := p.start(line); err != nil {
 		return nil, err
 	}
-	v, err := p.objectValue()
+	v, err := p.objectValue(d.Fields)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +77,7 @@ func (p *recordParser) termValue() (*ast.Term, error) {
 		return p.stringTerm(s), nil
 	case c == '{':
 		p.i++
-		return p.objectValue()
+		return p.objectValue(nil)
 	case c == '[':
 		p.i++
 		return p.arrayValue()
@@ -104,15 +107,19 @@ func (p *recordParser) termValue() (*ast.Term, error) {
 	}
 }
 
-// objectValue is object for LineValue, after the opening brace. The
+// objectValue is object for LineValue, after the opening brace, keeping
+// only the members named in fields, or every one when fields is nil. The
 // members of the objects being read are stacked in p.items, so that a
 // record's objects cost no slices of their own.
-func (p *recordParser) objectValue() (*ast.Term, error) {
+func (p *recordParser) objectValue(fields []string) (*ast.Term, error) {
 	start := len(p.items)
 	err := p.members('}', func() error {
 		k, err := p.key()
 		if err != nil {
 			return err
+		}
+		if fields != nil && !slices.Contains(fields, k) {
+			return p.skip()
 		}
 		v, err := p.termValue()
 		p.items = append(p.items, [2]*ast.Term{p.keyTerm(k), v})

@@ -104,3 +104,45 @@ func TestLineStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestLineDecoderFields: a decoder given fields keeps only those top-level
+// fields of each record, and a line it cannot read, in a field it leaves
+// out too, is the same error as DecodeLine's.
+func TestLineDecoderFields(t *testing.T) {
+	lines := []string{
+		`{}`,
+		`{"id":"L1","email":"p@example.com","member_id":{"id":"M1"},"deletedAt":null,"n":[1,{"a":2}]}`,
+		`{"k":"x","id":"a","k":"last wins","id":"b"}`,
+		`{"member_id":{"id":"M2"}}`,
+	}
+	fields := []string{"id", "k", "deletedAt"}
+	d := LineDecoder{Fields: fields}
+	for _, line := range slices.Concat(lines, lines) {
+		r, err := DecodeLine(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range r {
+			if !slices.Contains(fields, k) {
+				delete(r, k)
+			}
+		}
+		want := ast.MustInterfaceToValue(r)
+		got, err := d.Value(line)
+		if err != nil {
+			t.Fatalf("Value(%s): %v", line, err)
+		}
+		if ast.Compare(got, want) != 0 || got.Hash() != want.Hash() {
+			t.Errorf("Value(%s) = %v, want %v", line, got, want)
+		}
+	}
+	bad := []string{``, `{"a":}`, `{"a":1,}`, `{"id":"x"} x`, `{"a":tru}`, `{"a":"\x"}`, `{"a":01}`, `{"a":{"b":[1,]}}`,
+		`{"a":` + strings.Repeat(`[`, 10001) + strings.Repeat("]", 10001) + `}`}
+	for _, line := range bad {
+		_, want := DecodeLine(line)
+		_, got := d.Value(line)
+		if want == nil || got == nil || got.Error() != want.Error() {
+			t.Errorf("%.40s: error %v, DecodeLine error %v", line, got, want)
+		}
+	}
+}

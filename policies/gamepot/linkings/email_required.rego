@@ -6,6 +6,12 @@
 #   white space. Findings say which of these it is, never the email itself.
 # custom:
 #   per_record: true
+#   fields:
+#     - deletedAt
+#     - email
+#     - id
+#     - provider
+#     - user_id
 #   datasets:
 #     - linkings
 #   params:

@@ -18,6 +18,11 @@
 #   allow nothing.
 # custom:
 #   per_record: true
+#   fields:
+#     - deletedAt
+#     - id
+#     - provider
+#     - user_id
 #   datasets:
 #     - linkings
 #   params:
