@@ -570,6 +570,9 @@ func describe(name string, mods []*ast.Module, set *ast.AnnotationSet, builtin b
 		if p.Fields = fieldNames(v); p.Fields == nil {
 			return bad("custom.fields of package %s is %v, not a list of field names", name, v)
 		}
+		if !p.PerRecord && p.PartitionBy == nil {
+			return bad("package %s declares custom.fields, which only a per-record or partitioned policy may", name)
+		}
 	}
 	if v, ok := a.Custom["joins"]; ok {
 		joins, _ := v.(map[string]any)

@@ -597,10 +597,11 @@ testdata/compile/net/lookup.rego:8: rego_type_error: undefined function net.cidr
 		{"runtime", `1 error occurred: testdata/compile/runtime/env.rego:3: rego_type_error: undefined function opa.runtime`},
 		{"collide", `1 error occurred: testdata/compile/collide/mine.rego:2: rego_compile_error: package gamepot.blocks.max_duration is a built-in policy; give this package another name`},
 		{"function", `1 error occurred: testdata/compile/function/f.rego:3: rego_compile_error: deny of package test.fn is a function; deny and warn must be sets or arrays`},
-		{"metadata", `12 errors occurred:
+		{"metadata", `13 errors occurred:
 testdata/compile/metadata/datasets.rego:1: rego_compile_error: custom.datasets of package test.datasets_string is not a list
 testdata/compile/metadata/datasets_empty.rego:1: rego_compile_error: custom.datasets of package test.datasets_empty is empty; list the datasets it reads, or leave it out to accept any
 testdata/compile/metadata/fields.rego:1: rego_compile_error: custom.fields of package test.fields_number is [id 3], not a list of field names
+testdata/compile/metadata/fields_whole.rego:1: rego_compile_error: package test.fields_whole declares custom.fields, which only a per-record or partitioned policy may
 testdata/compile/metadata/joins.rego:1: rego_compile_error: custom.joins of package test.joins_half holds map[field:user_id] for links, not {field: NAME, to: NAME}
 testdata/compile/metadata/params.rego:1: rego_compile_error: custom.params of package test.params_list is not an object of parameter defaults
 testdata/compile/metadata/partition.rego:1: rego_compile_error: custom.partition_by of package test.partition_string is user_id, not a list of field names
@@ -1236,6 +1237,8 @@ func TestFields(t *testing.T) {
 	keys := chk("keys", "test.keys", "links")
 	all := chk("all", "test.keys_all", "links")
 	byUser := chk("by_user", "test.keys_by_user", "links")
+	join := chk("join", "test.keys_join", "links")
+	join.With = map[string]string{"users": "users"}
 	for _, tc := range []struct {
 		part   int
 		checks []*config.Check
@@ -1245,12 +1248,17 @@ func TestFields(t *testing.T) {
 		{3, []*config.Check{keys, all}, []string{"a,b,id,user_id", "a,b,id,user_id"}},
 		// The per-record check shares the partitioned check's parts.
 		{3, []*config.Check{keys, byUser}, []string{"a,id,user_id", "a,id,user_id"}},
+		// A join's to field is kept: the policy matches the with cohort on it.
+		{3, []*config.Check{join}, []string{"id,user_id"}},
 		{1_000_000, []*config.Check{keys}, []string{"a,b,id,user_id"}},
 	} {
 		func() {
 			defer func(old int) { recordPart = old }(recordPart)
 			recordPart = tc.part
-			cohorts := []fetch.Cohort{{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: slices.Clone(records)}}
+			cohorts := []fetch.Cohort{
+				{Name: "links", Source: "gamepot.main", Dataset: "linkings", Records: slices.Clone(records)},
+				{Name: "users", Source: "ncloud_chat.main", Dataset: "chat_members", Records: []map[string]any{{"id": "u1"}}},
+			}
 			res := e.Run(context.Background(), tc.checks, cohorts, fakedata.ReviewDate, nil)
 			for k, cr := range res.Checks {
 				if len(cr.Findings) != len(records) {

@@ -110,7 +110,8 @@ func pickValue(c *fetch.Cohort, indexes []int, keep []string) (ast.Value, error)
 
 // kept is the top-level fields the records of a unit's parts keep: those
 // its policies declare they read (custom.fields), with the fields the
-// parts are shared out by; nil, every field, when one declares none.
+// parts are shared out by and those their joins match with cohorts on;
+// nil, every field, when one declares none.
 func kept(pcs []*prepared, partitionBy []string) []string {
 	var out []string
 	for _, pc := range pcs {
@@ -118,6 +119,9 @@ func kept(pcs []*prepared, partitionBy []string) []string {
 			return nil
 		}
 		out = append(out, pc.p.info.Fields...)
+		for _, j := range pc.p.info.Joins {
+			out = append(out, j.To)
+		}
 	}
 	out = append(out, partitionBy...)
 	slices.Sort(out)

@@ -161,12 +161,8 @@ func (e *Engine) markWhole(checks []*config.Check, loaded map[string]*loadedCoho
 // once, when its cohort is not read whole. Tests lower it.
 var recordPart = 20_000
 
-// recordsValue converts records one by one: ast.InterfaceToValue, given the
-// whole slice, would round-trip it through JSON. Every field is converted
-// unless the policies declare the few they read (custom.fields): an AST
-// array hashes its elements, so OPA's lazy objects would be converted whole
-// on the spot anyway. A big cohort is converted in as many parts at once as
-// there are CPUs; the error is the first record's that fails.
+// recordsValue converts every field of records one by one, as
+// convertRecords does.
 func recordsValue(records []map[string]any) (ast.Value, error) {
 	return partValue(&fetch.Cohort{Records: records}, 0, len(records), nil)
 }
@@ -178,7 +174,13 @@ func partValue(c *fetch.Cohort, lo, hi int, keep []string) (ast.Value, error) {
 }
 
 // convertRecords converts n records of c, the i-th being record at(i) of
-// the cohort, with only the top-level fields keep (every field when nil).
+// the cohort, with only the top-level fields keep (every field when nil),
+// one by one: ast.InterfaceToValue, given the whole slice, would round-trip
+// it through JSON. Every field is converted unless the policies declare the
+// few they read (custom.fields): an AST array hashes its elements, so OPA's
+// lazy objects would be converted whole on the spot anyway. A big cohort is
+// converted in as many parts at once as there are CPUs; the error is the
+// first record's that fails.
 func convertRecords(c *fetch.Cohort, n int, at func(int) int, keep []string) (ast.Value, error) {
 	if c.Lines != nil {
 		return convertAt(n, at, func() func(int) (ast.Value, error) {

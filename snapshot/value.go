@@ -17,7 +17,8 @@ func LineValue(line string) (ast.Value, error) {
 	return d.Value(line)
 }
 
-// LineDecoder decodes lines as LineValue does. The engine converts millions
+// LineDecoder decodes lines as LineValue does, or with only some of their
+// top-level fields (Fields). The engine converts millions
 // of records a part at a time, each part with its own decoder, which shares
 // one term among all the records it decodes for each key and for each short
 // string value ("google", "manual"): records of one dataset repeat them, and
