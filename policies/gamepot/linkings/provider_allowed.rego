@@ -54,9 +54,12 @@ allowed_text := concat(", ", allowed_list) if count(allowed_list) > 0
 deny contains finding if {
 	is_set(allowed)
 	some record in input.records
-	object.get(record, "deletedAt", null) == null
+
+	# The provider first: most links have an allowed one and leave here,
+	# before their deletedAt is read.
 	provider := object.get(record, "provider", null)
 	not provider in allowed
+	object.get(record, "deletedAt", null) == null
 	reason := problem(provider, "provider" in object.keys(record))
 	finding := {
 		"msg": message(provider, reason),
