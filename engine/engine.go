@@ -87,6 +87,10 @@ type Policy struct {
 	File string
 }
 
+// leavesOut reports whether the policy declares a partition_min, and so
+// may have records left out of its parts.
+func (p Policy) leavesOut() bool { return p.PartitionMin != 0 || p.PartitionMinRule != "" }
+
 // Join is how a policy reads the records of one of its with cohorts: those
 // whose Field equals the To field of one of the cohort's own records.
 type Join struct {
@@ -648,19 +652,20 @@ func prepareQuery(ctx context.Context, compiler *ast.Compiler, pkg ast.Ref) (reg
 	if err != nil {
 		return rego.PreparedEvalQuery{}, err
 	}
-	return rego.New(
-		rego.Compiler(compiler),
-		rego.ParsedQuery(body),
-		rego.StrictBuiltinErrors(true),
-		rego.SetRegoVersion(ast.RegoV1),
-	).PrepareForEval(ctx)
+	return prepareBody(ctx, compiler, body)
 }
 
 // prepareRule prepares the query of one rule of a package, bound to x.
 func prepareRule(ctx context.Context, compiler *ast.Compiler, pkg ast.Ref, rule string) (rego.PreparedEvalQuery, error) {
+	return prepareBody(ctx, compiler, ast.NewBody(ast.Equality.Expr(ast.VarTerm("x"), ast.NewTerm(pkg.Append(ast.StringTerm(rule))))))
+}
+
+// prepareBody prepares a query as every policy query is evaluated: strict
+// built-in errors, Rego v1.
+func prepareBody(ctx context.Context, compiler *ast.Compiler, body ast.Body) (rego.PreparedEvalQuery, error) {
 	return rego.New(
 		rego.Compiler(compiler),
-		rego.ParsedQuery(ast.NewBody(ast.Equality.Expr(ast.VarTerm("x"), ast.NewTerm(pkg.Append(ast.StringTerm(rule)))))),
+		rego.ParsedQuery(body),
 		rego.StrictBuiltinErrors(true),
 		rego.SetRegoVersion(ast.RegoV1),
 	).PrepareForEval(ctx)

@@ -1192,7 +1192,7 @@ func TestLibraryLeavesOut(t *testing.T) {
 	declared := 0
 	for _, chk := range cfg.Checks {
 		p := e.policies[chk.Policy]
-		if p.info.PartitionMin == 0 && p.info.PartitionMinRule == "" {
+		if !p.info.leavesOut() {
 			continue
 		}
 		declared++
@@ -1200,7 +1200,7 @@ func TestLibraryLeavesOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		least, err := partitionMin(context.Background(), chk, p, input, clock)
+		least, err := partitionMin(context.Background(), chk, p, input(ast.ArrayTerm(), ast.ObjectTerm()), clock)
 		if err != nil || least != 2 {
 			t.Fatalf("%s: partition_min %v (%v), want 2", chk.Name, least, err)
 		}

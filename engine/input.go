@@ -44,16 +44,16 @@ func inputOf(chk *config.Check, p *policy, clock clock) (func(records, with *ast
 	}, nil
 }
 
-// partitionMin is the partition_min of chk's policy p: the number it declares,
-// or what its rule gives for the check's params, evaluated over no
+// partitionMin is the partition_min of chk's policy p: the number it
+// declares, or what its rule gives for input, the check's input over no
 // records and no cohorts; 0 when it declares none or the rule is
 // undefined.
-func partitionMin(ctx context.Context, chk *config.Check, p *policy, input func(records, with *ast.Term) ast.Value, clock clock) (float64, error) {
+func partitionMin(ctx context.Context, chk *config.Check, p *policy, input ast.Value, clock clock) (float64, error) {
 	if p.minQuery == nil {
 		return p.info.PartitionMin, nil
 	}
 	rule := p.info.PartitionMinRule
-	rs, err := p.minQuery.Eval(ctx, rego.EvalParsedInput(input(ast.ArrayTerm(), ast.ObjectTerm())),
+	rs, err := p.minQuery.Eval(ctx, rego.EvalParsedInput(input),
 		rego.EvalTime(clock.time), rego.EvalSeed(clock.seed("partition_min "+chk.Name)))
 	if err != nil {
 		return 0, fmt.Errorf("evaluate %s, the partition_min of policy %s: %v", rule, p.info.Name, err)

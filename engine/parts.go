@@ -37,8 +37,9 @@ func (p *policy) joins(key string) bool {
 // fewer than least records are left out (Policy.PartitionMin). A
 // partition is counted by the hash of its values, so two partitions whose
 // values share a hash are counted together: their records may be kept
-// when they could be left out, never left out wrongly. There is always one part, empty when every record is left
-// out, so that a finding of the params alone is still made.
+// when they could be left out, never left out wrongly. There is always
+// one part, empty when every record is left out, so that a finding of the
+// params alone is still made.
 func partitions(c *fetch.Cohort, count int, fields []string, least float64) ([][]int, error) {
 	hashes := make([]uint64, count)
 	values := make([]string, len(fields))
@@ -243,7 +244,7 @@ func evalParts(ctx context.Context, pcs []*prepared, fields []string, clock cloc
 			}
 			records := ast.NewTerm(v)
 			for k, pc := range pcs {
-				found[k][i], errs[k][i] = evaluate(ctx, pc.p, pc.input(records, pc.with), clock.time,
+				found[k][i], errs[k][i] = evaluate(ctx, pc.p, pc.input(records), clock.time,
 					clock.seed(fmt.Sprintf("check %s part %d", pc.cr.Name, i)))
 			}
 		})
@@ -306,24 +307,24 @@ func (e *Engine) units(checks []*config.Check, loaded map[string]*loadedCohort, 
 			partitioned = append(partitioned, u)
 		}
 		units[u].checks = append(units[u].checks, i)
-		if p.info.PartitionMin != 0 || p.info.PartitionMinRule != "" {
+		if p.info.leavesOut() {
 			units[u].leavesOut = true
 		}
 	}
-	joins := map[string]int{} // cohort → the unit its per-record checks join
+	hosts := map[string]int{} // cohort → the unit its per-record checks join
 	for _, u := range partitioned {
 		name := checks[units[u].checks[0]].Cohort
-		if _, ok := joins[name]; !ok && !units[u].leavesOut {
-			joins[name] = u
+		if _, ok := hosts[name]; !ok && !units[u].leavesOut {
+			hosts[name] = u
 		}
 	}
 	for _, i := range perRecord {
 		name := checks[i].Cohort
-		u, ok := joins[name]
+		u, ok := hosts[name]
 		if !ok {
 			u = len(units)
 			units = append(units, unit{})
-			joins[name] = u
+			hosts[name] = u
 		}
 		units[u].checks = append(units[u].checks, i)
 	}

@@ -286,7 +286,7 @@ func (e *Engine) runCheck(ctx context.Context, chk *config.Check, loaded map[str
 		found, errs := evalParts(ctx, []*prepared{pc}, pc.p.info.PartitionBy, clock)
 		return pc.finish(found[0], errs[0])
 	}
-	found, err := evaluate(ctx, pc.p, pc.input(pc.records, pc.with), clock.time, clock.seed("check "+chk.Name))
+	found, err := evaluate(ctx, pc.p, pc.input(pc.records), clock.time, clock.seed("check "+chk.Name))
 	return pc.finish(found, err)
 }
 
@@ -304,8 +304,7 @@ type prepared struct {
 	// partitionMin is how few records a partition must hold to be
 	// evaluated, when the check is evaluated over parts.
 	partitionMin float64
-	with         *ast.Term // input.cohorts
-	input        func(records, with *ast.Term) ast.Value
+	input        func(records *ast.Term) ast.Value
 }
 
 // prepare gets a check ready for evaluation: its policy, cohort, with
@@ -367,13 +366,15 @@ func (e *Engine) prepare(ctx context.Context, chk *config.Check, loaded map[stri
 		with.Insert(ast.StringTerm(key), v)
 	}
 	cr.Records = l.count
-	if pc.input, err = inputOf(chk, p, clock); err != nil {
+	input, err := inputOf(chk, p, clock)
+	if err != nil {
 		return fail("%v", err)
 	}
-	pc.with = ast.NewTerm(with)
+	withTerm := ast.NewTerm(with)
+	pc.input = func(records *ast.Term) ast.Value { return input(records, withTerm) }
 	// Evaluated whenever the policy declares it, so that a broken rule is
 	// an error over a small cohort as over a big one.
-	if pc.partitionMin, err = partitionMin(ctx, chk, p, pc.input, clock); err != nil {
+	if pc.partitionMin, err = partitionMin(ctx, chk, p, input(ast.ArrayTerm(), ast.ObjectTerm()), clock); err != nil {
 		return fail("%v", err)
 	}
 	return pc
